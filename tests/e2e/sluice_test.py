@@ -1,0 +1,728 @@
+"""Helpers for Sluice's end-to-end tests: the server under test, real
+third-party clients (ffmpeg, GStreamer) as publishers and readers, a raw RTSP
+client for wire-level checks, and the bit-exactness check on decoded frames.
+
+Rules every helper follows (see docs/internals/TESTING.md):
+- everything listens and connects on 127.0.0.1 only, on ports picked free;
+- every child process starts in its own session, runs under `timeout`, and
+  is stopped by its process-group id (SIGINT, then SIGKILL), never by name;
+- every wait is bounded in time.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MEDIA_DIR = Path(__file__).resolve().parent / '.media'
+GEN_MEDIA = ROOT / 'tests' / 'media' / 'gen_media.sh'
+HOST = '127.0.0.1'
+FPS = 25
+
+# Every process started through Proc; conftest stops leftovers after a test.
+LIVE_PROCS = []
+
+
+# ---------------------------------------------------------------- ports
+
+def free_port(kind='tcp'):
+    """A port on 127.0.0.1 that was free a moment ago (bind to port 0)."""
+    t = socket.SOCK_STREAM if kind == 'tcp' else socket.SOCK_DGRAM
+    with socket.socket(socket.AF_INET, t) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def free_udp_pair():
+    """Two consecutive free UDP ports, the first even (RTP/RTCP)."""
+    for _ in range(200):
+        p = free_port('udp')
+        if p % 2:
+            p += 1
+        if p + 1 > 65535:
+            continue
+        socks = []
+        try:
+            for q in (p, p + 1):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind((HOST, q))
+            return p, p + 1
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError('no free even/odd UDP port pair found')
+
+
+def wait_tcp_port(port, timeout, proc=None):
+    """True once 127.0.0.1:port accepts a TCP connection."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+# ---------------------------------------------------------------- YAML
+
+def _yaml_scalar(v):
+    if v is None:
+        return 'null'
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, (int, float)):
+        return str(v)
+    return json.dumps(str(v))  # a JSON string is a valid YAML string
+
+
+def to_yaml(obj, indent=0):
+    """Block-style YAML for dicts/lists of scalars (enough for configs)."""
+    pad = '  ' * indent
+    lines = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, dict) and v:
+                lines.append(f'{pad}{k}:')
+                lines.append(to_yaml(v, indent + 1))
+            elif isinstance(v, dict):
+                lines.append(f'{pad}{k}: {{}}')
+            elif isinstance(v, list) and v:
+                lines.append(f'{pad}{k}:')
+                lines.append(to_yaml(v, indent + 1))
+            elif isinstance(v, list):
+                lines.append(f'{pad}{k}: []')
+            else:
+                lines.append(f'{pad}{k}: {_yaml_scalar(v)}')
+    elif isinstance(obj, list):
+        for v in obj:
+            if isinstance(v, (dict, list)) and v:
+                sub = to_yaml(v, indent + 1).split('\n')
+                lines.append(f'{pad}- {sub[0].lstrip()}')
+                lines.extend(sub[1:])
+            elif isinstance(v, dict):
+                lines.append(f'{pad}- {{}}')
+            elif isinstance(v, list):
+                lines.append(f'{pad}- []')
+            else:
+                lines.append(f'{pad}- {_yaml_scalar(v)}')
+    else:
+        lines.append(pad + _yaml_scalar(obj))
+    return '\n'.join(lines)
+
+
+def deep_merge(base, over):
+    """A copy of base with over merged in; a None value deletes a key."""
+    out = dict(base)
+    for k, v in over.items():
+        if v is None:
+            out.pop(k, None)
+        elif isinstance(v, dict) and isinstance(out.get(k), dict) and k != 'paths':
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+# ---------------------------------------------------------------- processes
+
+def require_tool(name):
+    """Path of an external program; fails (never skips) when it is missing,
+    unless the developer opted out with SLUICE_E2E_QUICK=1."""
+    import pytest
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get('SLUICE_E2E_QUICK') == '1':
+        pytest.skip(f'{name} not installed (SLUICE_E2E_QUICK=1)')
+    pytest.fail(f'{name} not installed: run `make deps-test` (tools/deps.sh test)')
+
+
+class Proc:
+    """A child process in its own session; output goes to a log file."""
+
+    def __init__(self, argv, log_path, name=None, env=None, bound=None):
+        self.name = name or os.path.basename(argv[0])
+        self.log_path = Path(log_path)
+        if bound is not None:
+            # Hard wall-clock bound on top of the caller's own stop.
+            argv = ['timeout', '-k', '3', '-s', 'INT', str(int(bound))] + list(argv)
+        self.argv = list(argv)
+        self._log = open(self.log_path, 'wb')
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                  stdout=self._log, stderr=subprocess.STDOUT,
+                                  start_new_session=True, env=env)
+        self.pid = self.p.pid
+        LIVE_PROCS.append(self)
+
+    def poll(self):
+        return self.p.poll()
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def wait(self, timeout):
+        """Exit code, or None if still running after timeout seconds."""
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self, grace=5.0, sig=signal.SIGINT):
+        """SIGINT the process group, SIGKILL after grace; returns exit code
+        and whether it exited within the grace period."""
+        clean = True
+        if self.p.poll() is None:
+            try:
+                os.killpg(self.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.p.wait(grace)
+            except subprocess.TimeoutExpired:
+                clean = False
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.p.wait(10)
+        else:
+            # The leader is gone; make sure nothing else of its group lingers.
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._log.close()
+        if self in LIVE_PROCS:
+            LIVE_PROCS.remove(self)
+        return self.p.returncode, clean
+
+    def log_text(self):
+        try:
+            return self.log_path.read_text(errors='replace')
+        except FileNotFoundError:
+            return ''
+
+    def tail(self, n=25):
+        return '\n'.join(self.log_text().splitlines()[-n:])
+
+
+def stop_all_procs():
+    for p in list(LIVE_PROCS):
+        p.stop(grace=3)
+
+
+# ---------------------------------------------------------------- the server
+
+SANITIZER_RE = re.compile(r'(ERROR: AddressSanitizer|ERROR: LeakSanitizer|'
+                          r'runtime error:|ThreadSanitizer|Segmentation fault)')
+
+
+def base_config(rtsp_port, rtp_port, rtcp_port):
+    """Defaults every test starts from: RTSP only, loopback, debug log."""
+    return {
+        'logLevel': 'debug',
+        'logDestinations': ['stdout'],
+        'rtspAddress': f'{HOST}:{rtsp_port}',
+        'rtpAddress': f'{HOST}:{rtp_port}',
+        'rtcpAddress': f'{HOST}:{rtcp_port}',
+        'rtspTransports': ['udp', 'tcp'],
+        'rtmp': False,
+        'hls': False,
+        'webrtc': False,
+        'srt': False,
+        'paths': {'all_others': {}},
+    }
+
+
+class Sluice:
+    """One Sluice process with its own config and log file.
+
+    overrides are merged into base_config() (a None value removes a key;
+    `paths` is replaced, not merged)."""
+
+    def __init__(self, binary, workdir, overrides=None, name='sluice',
+                 ready_timeout=10.0):
+        self.binary = str(binary)
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.rtsp_port = free_port()
+        self.rtp_port, self.rtcp_port = free_udp_pair()
+        self.config = deep_merge(base_config(self.rtsp_port, self.rtp_port,
+                                             self.rtcp_port), overrides or {})
+        self.config_path = self.workdir / f'{name}.yml'
+        self.config_path.write_text(to_yaml(self.config) + '\n')
+        self.log_path = self.workdir / f'{name}.log'
+        self.expect_clean_exit = True
+        self.proc = Proc([self.binary, str(self.config_path)], self.log_path,
+                         name=name)
+        if not wait_tcp_port(self.rtsp_port, ready_timeout, self.proc.p):
+            rc = self.proc.poll()
+            self.proc.stop(grace=2)
+            raise AssertionError(
+                f'sluice did not accept RTSP on {HOST}:{self.rtsp_port} within '
+                f'{ready_timeout}s (exit code {rc})\nconfig:\n'
+                f'{self.config_path.read_text()}\nlog tail:\n{self.proc.tail(40)}')
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def url(self, path, user=None, password=None):
+        cred = ''
+        if user is not None:
+            cred = f'{user}:{password}@' if password is not None else f'{user}@'
+        return f'rtsp://{cred}{HOST}:{self.rtsp_port}/{path}'
+
+    def alive(self):
+        return self.proc.alive()
+
+    def log_text(self):
+        return self.proc.log_text()
+
+    def wait_log(self, regex, timeout=10.0, start=0):
+        """First match of regex (multiline) in the log after offset start."""
+        rx = re.compile(regex, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.log_text(), start)
+            if m:
+                return m
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f'no log line matching {regex!r} within {timeout}s; '
+                    f'log tail:\n{self.proc.tail(30)}')
+            time.sleep(0.05)
+
+    def log_lines_for_conn(self, port):
+        """Log lines mentioning the connection from 127.0.0.1:port."""
+        tag = f'[conn {HOST}:{port}]'
+        return [ln for ln in self.log_text().splitlines() if tag in ln]
+
+    def stop(self, grace=8.0):
+        """SIGINT, SIGKILL after grace. Returns (exit code, clean)."""
+        rc, clean = self.proc.stop(grace=grace)
+        return rc, clean
+
+    def check_exit(self, rc, clean):
+        text = self.log_text()
+        m = SANITIZER_RE.search(text)
+        assert not m, f'sanitizer/crash report in sluice log:\n{self.proc.tail(60)}'
+        if self.expect_clean_exit:
+            assert clean, ('sluice did not exit within the grace period after '
+                           f'SIGINT; log tail:\n{self.proc.tail(30)}')
+            assert rc == 0, f'sluice exited with code {rc}; log tail:\n{self.proc.tail(30)}'
+
+
+# ---------------------------------------------------------------- checksums
+
+def read_framemd5(path):
+    """The per-frame hashes of a framemd5 file (last field of each line)."""
+    out = []
+    try:
+        text = Path(path).read_text(errors='replace')
+    except FileNotFoundError:
+        return out
+    for line in text.splitlines():
+        if not line.strip() or line.startswith('#'):
+            continue
+        fields = [f.strip() for f in line.split(',')]
+        if len(fields) >= 6 and re.fullmatch(r'[0-9a-f]{32}', fields[-1]):
+            out.append(fields[-1])
+    return out
+
+
+def md5seq(src, got, min_frames=10):
+    """Checks that the received frames are a contiguous run of the source's.
+
+    src, got: lists of hashes (or framemd5 paths). The source loops (the
+    publishers use -stream_loop), the run may start at any source frame, and
+    a last received frame that differs is ignored (a reader killed while
+    writing it). Returns a one-line summary; raises AssertionError with a
+    precise message otherwise."""
+    if not isinstance(src, list):
+        src = read_framemd5(src)
+    if not isinstance(got, list):
+        got = read_framemd5(got)
+    got = list(got)
+    assert src, 'source checksum list is empty'
+    if len(got) < min_frames:
+        raise AssertionError(f'md5seq: only {len(got)} frames received '
+                             f'(need >= {min_frames})')
+    try:
+        start = src.index(got[0])
+    except ValueError:
+        raise AssertionError('md5seq: first received frame is not a source '
+                             f'frame (hash {got[0]}; {len(got)} frames received)')
+    bad = [i for i, h in enumerate(got) if src[(start + i) % len(src)] != h]
+    if bad == [len(got) - 1]:
+        got, bad = got[:-1], []
+    if len(got) < min_frames:
+        raise AssertionError(f'md5seq: only {len(got)} complete frames received '
+                             f'(need >= {min_frames})')
+    if bad:
+        first = bad[0]
+        raise AssertionError(
+            f'md5seq: {len(bad)}/{len(got)} frames differ from the source; first '
+            f'at received #{first} (expected source frame '
+            f'{(start + first) % len(src)}; source starts matching at {start})')
+    return f'{len(got)} frames bit-exact, starting at source frame {start}'
+
+
+def clip(name):
+    return MEDIA_DIR / name
+
+
+def clip_md5(name):
+    return read_framemd5(MEDIA_DIR / f'{name}.framemd5')
+
+
+# ---------------------------------------------------------------- publishers
+
+def publish_ffmpeg(url, clip_path, transport='tcp', log_dir='.', name='pub',
+                   bound=180, loop=True, extra=()):
+    """ffmpeg -re [-stream_loop -1] -i CLIP -c copy -f rtsp (until stopped)."""
+    argv = ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning', '-re']
+    if loop:
+        argv += ['-stream_loop', '-1']
+    argv += ['-i', str(clip_path), '-map', '0', '-c', 'copy', *extra,
+             '-f', 'rtsp', '-rtsp_transport', transport, url]
+    return Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+
+def publish_gst(url, clip_path, protocols='tcp', log_dir='.', name='gstpub',
+                bound=60, codec='h264'):
+    """GStreamer rtspclientsink (ANNOUNCEs audio first; AAC as MP4A-LATM).
+    It cannot loop: use the *_long.mp4 clips (20 s)."""
+    parse = 'h264parse' if codec == 'h264' else 'h265parse'
+    pipe = (f'filesrc location={clip_path} ! qtdemux name=d '
+            f'd.video_0 ! queue ! {parse} ! rtspclientsink name=s '
+            f'location={url} protocols={protocols} latency=100 '
+            f'd.audio_0 ! queue ! aacparse ! s.')
+    argv = ['gst-launch-1.0', '-e'] + pipe.split()
+    return Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+
+# ---------------------------------------------------------------- readers
+
+class Frames(list):
+    """Hashes of the decoded frames a reader got, plus how it ended."""
+    rc = None
+    log = ''
+
+
+def ffmpeg_reader_argv(url, transport, frames, out, extra_in=()):
+    return ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning',
+            '-rtsp_transport', transport, *extra_in, '-i', url,
+            '-map', '0:v:0', '-frames:v', str(frames), '-flush_packets', '1',
+            '-f', 'framemd5', str(out)]
+
+
+class FfmpegReader:
+    """An ffmpeg reader running in the background, writing framemd5 as it
+    goes (so a test can count frames while it runs)."""
+
+    def __init__(self, url, transport, frames, log_dir, name='reader',
+                 bound=None, extra_in=()):
+        self.out = Path(log_dir) / f'{name}.framemd5'
+        bound = bound or frames / FPS + 20
+        self.proc = Proc(ffmpeg_reader_argv(url, transport, frames, self.out,
+                                            extra_in),
+                         Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+    def count(self):
+        return len(read_framemd5(self.out))
+
+    def finish(self, timeout):
+        rc = self.proc.wait(timeout)
+        if rc is None:
+            rc, _ = self.proc.stop(grace=3)
+        else:
+            self.proc.stop()
+        f = Frames(read_framemd5(self.out))
+        f.rc = rc
+        f.log = self.proc.tail(20)
+        return f
+
+
+def reader_ffmpeg(url, transport='tcp', frames=75, log_dir='.', name='reader',
+                  timeout=None, extra_in=()):
+    """Reads `frames` video frames with ffmpeg; returns their hashes."""
+    timeout = timeout or frames / FPS + 15
+    r = FfmpegReader(url, transport, frames, log_dir, name, bound=timeout,
+                     extra_in=extra_in)
+    return r.finish(timeout + 5)
+
+
+def reader_gst(url, protocols='tcp', secs=6, log_dir='.', name='gstreader',
+               codec='h264'):
+    """Reads for `secs` with GStreamer rtspsrc, writes the video elementary
+    stream, then hashes its decoded frames with ffmpeg."""
+    es = Path(log_dir) / f'{name}.{codec}'
+    depay, parse = (('rtph264depay', 'h264parse') if codec == 'h264'
+                    else ('rtph265depay', 'h265parse'))
+    caps = f'video/x-{codec},stream-format=byte-stream'
+    pipe = (f'rtspsrc location={url} protocols={protocols} latency=200 name=s '
+            f's. ! {depay} ! {parse} ! {caps} ! filesink location={es} '
+            f's. ! fakesink')
+    p = Proc(['gst-launch-1.0', '-e'] + pipe.split(),
+             Path(log_dir) / f'{name}.log', name=name, bound=secs)
+    rc = p.wait(secs + 8)
+    if rc is None:
+        rc, _ = p.stop(grace=3)
+    else:
+        p.stop()
+    out = Path(log_dir) / f'{name}.framemd5'
+    h = Proc(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'error',
+              '-i', str(es), '-map', '0:v:0', '-f', 'framemd5', str(out)],
+             Path(log_dir) / f'{name}.hash.log', name=name + '-hash', bound=60)
+    h.wait(65)
+    h.stop()
+    f = Frames(read_framemd5(out))
+    f.rc = rc
+    f.log = p.tail(20)
+    return f
+
+
+# ---------------------------------------------------------------- raw RTSP
+
+class RtspResponse:
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name, default=None):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return default
+
+    def headers_named(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def __repr__(self):
+        hs = ''.join(f'\n  {k}: {v}' for k, v in self.headers)
+        return f'<RTSP {self.status} {self.reason}{hs}>'
+
+
+class ConnClosed(Exception):
+    pass
+
+
+class RtspClient:
+    """A minimal RTSP/1.0 client on a raw socket, for wire-level checks.
+    Interleaved `$` frames met while waiting for a response are counted and
+    skipped."""
+
+    def __init__(self, port, host=HOST, timeout=5.0, rcvbuf=None):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf is not None:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect((host, port))
+        self.local_port = self.sock.getsockname()[1]
+        self.buf = b''
+        self.cseq = 0
+        self.session = None
+        self.interleaved = 0
+        self.auth = None  # callable(method, url) -> header value
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout('timed out waiting for data')
+        self.sock.settimeout(left)
+        d = self.sock.recv(65536)
+        if not d:
+            raise ConnClosed('connection closed by server')
+        self.buf += d
+
+    def read_response(self, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.buf[:1] == b'$':
+                if len(self.buf) < 4:
+                    self._fill(deadline)
+                    continue
+                n = int.from_bytes(self.buf[2:4], 'big')
+                if len(self.buf) < 4 + n:
+                    self._fill(deadline)
+                    continue
+                self.buf = self.buf[4 + n:]
+                self.interleaved += 1
+                continue
+            end = self.buf.find(b'\r\n\r\n')
+            if end < 0:
+                self._fill(deadline)
+                continue
+            head = self.buf[:end].decode('latin-1')
+            lines = head.split('\r\n')
+            m = re.match(r'RTSP/1\.0 (\d{3}) ?(.*)', lines[0])
+            if not m:
+                raise AssertionError(f'not an RTSP response: {lines[0]!r}')
+            headers = []
+            for ln in lines[1:]:
+                if ':' in ln:
+                    k, v = ln.split(':', 1)
+                    headers.append((k.strip(), v.strip()))
+            clen = 0
+            for k, v in headers:
+                if k.lower() == 'content-length':
+                    clen = int(v)
+            while len(self.buf) < end + 4 + clen:
+                self._fill(deadline)
+            body = self.buf[end + 4:end + 4 + clen]
+            self.buf = self.buf[end + 4 + clen:]
+            return RtspResponse(int(m.group(1)), m.group(2), headers, body)
+
+    def request(self, method, url, headers=None, body=b'', timeout=5.0):
+        self.cseq += 1
+        hs = [('CSeq', str(self.cseq)), ('User-Agent', 'sluice-e2e')]
+        if self.session and method not in ('OPTIONS', 'DESCRIBE', 'ANNOUNCE'):
+            hs.append(('Session', self.session))
+        if self.auth is not None:
+            hs.append(('Authorization', self.auth(method, url)))
+        hs += list((headers or {}).items())
+        if body:
+            hs.append(('Content-Length', str(len(body))))
+        msg = f'{method} {url} RTSP/1.0\r\n'
+        msg += ''.join(f'{k}: {v}\r\n' for k, v in hs) + '\r\n'
+        self.send_raw(msg.encode('latin-1') + body)
+        res = self.read_response(timeout)
+        sess = res.header('Session')
+        if sess and not self.session:
+            self.session = sess.split(';')[0].strip()
+        return res
+
+    def play_tcp(self, url, timeout=5.0):
+        """DESCRIBE, SETUP every track (TCP interleaved), PLAY.
+        Returns (describe, [setup...], play) responses."""
+        d = self.request('DESCRIBE', url, {'Accept': 'application/sdp'},
+                         timeout=timeout)
+        assert d.status == 200, f'DESCRIBE {url}: {d!r}'
+        base = d.header('Content-Base') or (url + '/')
+        setups = []
+        for k, ctl in enumerate(sdp_controls(d.body.decode('latin-1'))):
+            turl = control_url(base, ctl)
+            s = self.request('SETUP', turl, {
+                'Transport': f'RTP/AVP/TCP;unicast;interleaved={2 * k}-{2 * k + 1}'},
+                timeout=timeout)
+            assert s.status == 200, f'SETUP {turl}: {s!r}'
+            setups.append(s)
+        assert setups, f'no a=control in SDP:\n{d.body.decode("latin-1")}'
+        p = self.request('PLAY', url, {'Range': 'npt=0.000-'}, timeout=timeout)
+        return d, setups, p
+
+    def drain_until_closed(self, timeout):
+        """Reads and discards until EOF/RST. Returns (closed, bytes_read)."""
+        deadline = time.monotonic() + timeout
+        n = len(self.buf)
+        self.buf = b''
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                d = self.sock.recv(1 << 20)
+            except socket.timeout:
+                break
+            except (ConnectionResetError, BrokenPipeError):
+                return True, n
+            except OSError:
+                return True, n
+            if not d:
+                return True, n
+            n += len(d)
+        return False, n
+
+
+def sdp_controls(sdp):
+    """a=control values of each m= section, in order."""
+    out = []
+    for sec in re.split(r'\r?\nm=', '\n' + sdp)[1:]:
+        m = re.search(r'^a=control:(\S+)', sec, re.M)
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def control_url(base, ctl):
+    if ctl.startswith('rtsp://') or ctl.startswith('rtsps://'):
+        return ctl
+    if ctl == '*':
+        return base.rstrip('/')
+    return base + ('' if base.endswith('/') else '/') + ctl
+
+
+def basic_auth(user, password):
+    tok = base64.b64encode(f'{user}:{password}'.encode()).decode()
+    return lambda method, url: f'Basic {tok}'
+
+
+def parse_auth_params(value):
+    """Parameters of a WWW-Authenticate value (after the scheme)."""
+    return dict((k.lower(), v1 if v1 else v2) for k, v1, v2 in
+                re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', value))
+
+
+def digest_auth(user, password, realm, nonce):
+    def header(method, url):
+        ha1 = hashlib.md5(f'{user}:{realm}:{password}'.encode()).hexdigest()
+        ha2 = hashlib.md5(f'{method}:{url}'.encode()).hexdigest()
+        resp = hashlib.md5(f'{ha1}:{nonce}:{ha2}'.encode()).hexdigest()
+        return (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", '
+                f'uri="{url}", response="{resp}"')
+    return header
+
+
+def describe(port, path, auth=None, timeout=5.0):
+    c = RtspClient(port, timeout=timeout)
+    try:
+        c.auth = auth
+        return c.request('DESCRIBE', f'rtsp://{HOST}:{port}/{path}',
+                         {'Accept': 'application/sdp'}, timeout=timeout)
+    finally:
+        c.close()
+
+
+def wait_stream(port, path, timeout=15.0, auth=None, publisher=None):
+    """Polls DESCRIBE until the path has a stream (200)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if publisher is not None and not publisher.alive():
+            raise AssertionError(f'publisher exited (code {publisher.poll()}) '
+                                 f'before the stream appeared:\n{publisher.tail()}')
+        try:
+            last = describe(port, path, auth=auth, timeout=2.0)
+            if last.status == 200:
+                return last
+        except (OSError, ConnClosed) as e:
+            last = e
+        time.sleep(0.2)
+    extra = f'\npublisher log:\n{publisher.tail()}' if publisher else ''
+    raise AssertionError(f'no stream on /{path} within {timeout}s '
+                         f'(last DESCRIBE: {last!r}){extra}')
