@@ -426,10 +426,13 @@ class Frames(list):
 
 
 def ffmpeg_reader_argv(url, transport, frames, out, extra_in=()):
+    # -fps_mode passthrough: hash every decoded frame exactly once. The
+    # default (vfr for framemd5) drops a frame whose jittered RTP timestamp
+    # rounds onto its predecessor's, which looks like a lost frame.
     return ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning',
             '-rtsp_transport', transport, *extra_in, '-i', url,
-            '-map', '0:v:0', '-frames:v', str(frames), '-flush_packets', '1',
-            '-f', 'framemd5', str(out)]
+            '-map', '0:v:0', '-frames:v', str(frames), '-fps_mode',
+            'passthrough', '-flush_packets', '1', '-f', 'framemd5', str(out)]
 
 
 class FfmpegReader:
@@ -488,7 +491,8 @@ def reader_gst(url, protocols='tcp', secs=6, log_dir='.', name='gstreader',
         p.stop()
     out = Path(log_dir) / f'{name}.framemd5'
     h = Proc(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'error',
-              '-i', str(es), '-map', '0:v:0', '-f', 'framemd5', str(out)],
+              '-i', str(es), '-map', '0:v:0', '-fps_mode', 'passthrough',
+              '-f', 'framemd5', str(out)],
              Path(log_dir) / f'{name}.hash.log', name=name + '-hash', bound=60)
     h.wait(65)
     h.stop()

@@ -84,7 +84,8 @@ $ff -f lavfi -i "$big" -f lavfi -i "$audio" -t $dur $x264 -profile:v main \
 $ff -i h264_4m.mp4 -c copy $bitexact -f mpegts h264_4m.ts
 
 for f in $outputs; do
-    $ff -i "$f" -map 0:v:0 $bitexact -f framemd5 "$f.framemd5"
+    $ff -i "$f" -map 0:v:0 -fps_mode passthrough $bitexact \
+        -f framemd5 "$f.framemd5"
 done
 
 echo "$hash" > .stamp
