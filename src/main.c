@@ -1,11 +1,143 @@
-/* Sluice: arguments -> configuration -> core -> run.  (Placeholder until core lands.) */
+/*
+ * Sluice: arguments -> configuration -> core -> run.
+ *
+ * The main thread runs the control loop: it accepts connections, owns the
+ * shared UDP ports and handles signals.  Media runs on the worker threads.
+ */
+#include "server/rtsp/server.h"
+#include "core/path_manager.h"
+#include "core/runtime.h"
+#include "conf/conf.h"
+#include "base/err.h"
+#include "base/log.h"
+
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+
+#define SLUICE_VERSION "0.1.0"
+
+
+static void on_signal(uv_signal_t *h, int signum);
+static void usage(void);
+
+
+static uv_signal_t   sigint, sigterm;
+static struct sl_log main_log;
+static bool          stopping;
+
+
+static void
+usage(void)
+{
+    printf("Sluice %s, a live media router (MediaMTX-compatible)\n\n"
+           "usage: sluice [config.yml]\n\n"
+           "Without a file, the first of sluice.yml, rtsp-simple-server.yml,\n"
+           "mediamtx.yml, /usr/local/etc/mediamtx.yml, /usr/etc/mediamtx.yml,\n"
+           "/etc/mediamtx/mediamtx.yml, /etc/sluice/sluice.yml is used.\n",
+           SLUICE_VERSION);
+}
+
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+    (void) h;
+    if (stopping) {
+        return;
+    }
+    stopping = true;
+    sl_log_info(&main_log, "shutting down gracefully (signal %d)", signum);
+    sl_rtsp_server_stop();
+    sl_rtsp_server_close_conns();
+    uv_close((uv_handle_t *) &sigint, NULL);
+    uv_close((uv_handle_t *) &sigterm, NULL);
+    uv_close((uv_handle_t *) &sl_rt.control->async, NULL);
+}
+
 
 int
 main(int argc, char **argv)
 {
-    (void) argc;
-    (void) argv;
-    printf("sluice\n");
+    struct sl_conf *conf = NULL;
+    const char     *path = NULL;
+    char            err[512];
+    int             rc;
+
+    if (argc > 2) {
+        usage();
+        return 1;
+    }
+    if (argc == 2) {
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+            usage();
+            return 0;
+        }
+        if (strcmp(argv[1], "--version") == 0) {
+            printf("v%s\n", SLUICE_VERSION);
+            return 0;
+        }
+        path = argv[1];
+    }
+    signal(SIGPIPE, SIG_IGN);
+    sl_log_init(&main_log, NULL, "%s", "");
+    rc = sl_conf_load(path, &conf, err, sizeof(err));
+    if (rc < 0) {
+        sl_log_error(&main_log, "%s", err);
+        return 1;
+    }
+    rc = sl_log_configure(conf->log_level,
+                          (conf->log_destinations & SL_CONF_LOG_STDOUT) != 0,
+                          (conf->log_destinations & SL_CONF_LOG_FILE) != 0
+                              ? conf->log_file
+                              : NULL);
+    if (rc < 0) {
+        sl_log_error(&main_log, "cannot open log file '%s': %s",
+                     conf->log_file, sl_strerror(rc));
+        sl_conf_free(&conf);
+        return 1;
+    }
+    sl_log_info(&main_log, "Sluice v%s", SLUICE_VERSION);
+    if (conf->loaded_from[0] != '\0') {
+        sl_log_info(&main_log, "configuration loaded from %s",
+                    conf->loaded_from);
+    }
+    sl_conf_warn_unimplemented(conf, &main_log);
+
+    sl_pm_init(conf);
+    rc = sl_runtime_init(conf);
+    if (rc < 0) {
+        sl_log_error(&main_log, "cannot start workers: %s", sl_strerror(rc));
+        return 1;
+    }
+    sl_log_debug(&main_log, "%zu workers", sl_rt.nworkers);
+    rc = sl_runtime_start();
+    if (rc == 0 && conf->rtsp) {
+        rc = sl_rtsp_server_start();
+    }
+    if (rc < 0) {
+        stopping = true;
+        uv_close((uv_handle_t *) &sl_rt.control->async, NULL);
+        sl_rtsp_server_stop();
+        uv_run(&sl_rt.control->loop, UV_RUN_DEFAULT);
+        sl_runtime_stop();
+        sl_pm_close();
+        sl_conf_free(&conf);
+        return 1;
+    }
+    uv_signal_init(&sl_rt.control->loop, &sigint);
+    uv_signal_init(&sl_rt.control->loop, &sigterm);
+    uv_signal_start(&sigint, on_signal, SIGINT);
+    uv_signal_start(&sigterm, on_signal, SIGTERM);
+
+    sl_worker_run_here(sl_rt.control);
+
+    sl_runtime_stop();
+    sl_pm_close();
+    sl_conf_free(&conf);
+    sl_log_info(&main_log, "stopped");
+    sl_log_shutdown();
     return 0;
 }

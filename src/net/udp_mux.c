@@ -16,6 +16,7 @@ struct route {
     struct sockaddr_storage peer;
     struct sl_worker       *w;
     uint64_t                id;
+    uint32_t                tag;
     sl_udp_batch_fn        *fn;
 };
 
@@ -25,6 +26,7 @@ struct route_msg {
     struct sockaddr_storage peer;
     struct sl_worker       *w;
     uint64_t                id;
+    uint32_t                tag;
     sl_udp_batch_fn        *fn;
     bool                    add;
 };
@@ -152,6 +154,7 @@ on_readable(uv_poll_t *h, int status, int events)
             b->msg.fn = on_batch_msg;
             b->msg.bytes = total + sizeof(*b);
             b->id = r->id;
+            b->tag = r->tag;
             b->fn = r->fn;
             b->n = 0;
             for (j = i; j < n; j++) {
@@ -207,6 +210,7 @@ on_route_msg(struct sl_worker *w, struct sl_msg *msg)
         r->peer = rm->peer;
         r->w = rm->w;
         r->id = rm->id;
+        r->tag = rm->tag;
         r->fn = rm->fn;
     } else if (r != NULL && r->id == rm->id) {
         sl_hmap_del(&m->routes, key);
@@ -218,7 +222,8 @@ on_route_msg(struct sl_worker *w, struct sl_msg *msg)
 
 void
 sl_udp_mux_route(struct sl_udp_mux *m, const struct sockaddr *peer,
-                 struct sl_worker *w, uint64_t id, sl_udp_batch_fn *fn)
+                 struct sl_worker *w, uint64_t id, uint32_t tag,
+                 sl_udp_batch_fn *fn)
 {
     struct route_msg *rm = sl_calloc(1, sizeof(*rm));
 
@@ -228,6 +233,7 @@ sl_udp_mux_route(struct sl_udp_mux *m, const struct sockaddr *peer,
     sl_addr_unmap(&rm->peer);
     rm->w = w;
     rm->id = id;
+    rm->tag = tag;
     rm->fn = fn;
     rm->add = true;
     sl_worker_post(m->owner, &rm->msg);

@@ -26,6 +26,7 @@
 struct sl_udp_batch {
     struct sl_msg msg;
     uint64_t      id;
+    uint32_t      tag; /* the route's tag (e.g. a track index) */
     void (*fn)(struct sl_worker *w, struct sl_udp_batch *b);
     size_t   n;
     uint32_t off[SL_UDP_BATCH_MAX];
@@ -53,7 +54,8 @@ int  sl_udp_mux_open(struct sl_udp_mux *m, struct sl_worker *owner,
 void sl_udp_mux_close(struct sl_udp_mux *m);
 /* Thread-safe: posts the change to the owner loop. */
 void sl_udp_mux_route(struct sl_udp_mux *m, const struct sockaddr *peer,
-                      struct sl_worker *w, uint64_t id, sl_udp_batch_fn *fn);
+                      struct sl_worker *w, uint64_t id, uint32_t tag,
+                      sl_udp_batch_fn *fn);
 void sl_udp_mux_unroute(struct sl_udp_mux *m, const struct sockaddr *peer,
                         uint64_t id);
 /* Thread-safe; returns the number of datagrams sent or -errno. */

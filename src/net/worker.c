@@ -228,6 +228,20 @@ sl_worker_self(void)
 }
 
 
+void
+sl_worker_set_self(struct sl_worker *w)
+{
+    self = w;
+}
+
+
+void
+sl_worker_drain(struct sl_worker *w)
+{
+    on_async(&w->async);
+}
+
+
 uint64_t
 sl_worker_handle_add(struct sl_worker *w, void *p)
 {

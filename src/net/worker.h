@@ -91,6 +91,10 @@ void sl_worker_close(struct sl_worker *w);
 bool sl_worker_post(struct sl_worker *w, struct sl_msg *m);
 /* The worker running on the calling thread, or NULL. */
 struct sl_worker *sl_worker_self(void);
+/* Declares the calling thread to be w's (unit tests drive loops by hand). */
+void              sl_worker_set_self(struct sl_worker *w);
+/* Runs w's pending inbox messages on the calling thread (tests). */
+void              sl_worker_drain(struct sl_worker *w);
 
 /* Handle table: only on the owning worker's thread. */
 uint64_t sl_worker_handle_add(struct sl_worker *w, void *p);

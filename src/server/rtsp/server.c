@@ -1,0 +1,97 @@
+/* Sluice: the RTSP server: listeners and shared UDP ports. */
+#include "server/rtsp/server.h"
+#include "server/rtsp/rtsp.h"
+#include "core/runtime.h"
+#include "base/err.h"
+
+#include <string.h>
+
+
+struct rtsp_server sl_rtsp_srv;
+
+
+int
+sl_rtsp_server_start(void)
+{
+    const struct sl_conf *c = sl_rt.conf;
+    int                   rc;
+
+    size_t                i;
+
+    memset(&sl_rtsp_srv, 0, sizeof(sl_rtsp_srv));
+    for (i = 0; i < SL_MAX_WORKERS; i++) {
+        sl_list_init(&sl_rtsp_srv.conns[i]);
+    }
+    sl_log_init(&sl_rtsp_srv.log, NULL, "[RTSP]");
+    sl_rtsp_srv.tcp = (c->rtsp_transports & SL_CONF_TRANSPORT_TCP) != 0;
+    sl_rtsp_srv.udp = (c->rtsp_transports & SL_CONF_TRANSPORT_UDP) != 0;
+    if (sl_rtsp_srv.udp) {
+        rc = sl_udp_mux_open(&sl_rtsp_srv.rtp, sl_rt.control, c->rtp_address,
+                             &sl_rtsp_srv.log);
+        if (rc < 0) {
+            sl_log_error(&sl_rtsp_srv.log, "cannot listen on %s (UDP/RTP): %s",
+                         c->rtp_address, sl_strerror(rc));
+            return rc;
+        }
+        rc = sl_udp_mux_open(&sl_rtsp_srv.rtcp, sl_rt.control,
+                             c->rtcp_address, &sl_rtsp_srv.log);
+        if (rc < 0) {
+            sl_log_error(&sl_rtsp_srv.log,
+                         "cannot listen on %s (UDP/RTCP): %s",
+                         c->rtcp_address, sl_strerror(rc));
+            return rc;
+        }
+        sl_rtsp_srv.rtp_port = sl_udp_mux_port(&sl_rtsp_srv.rtp);
+        sl_rtsp_srv.rtcp_port = sl_udp_mux_port(&sl_rtsp_srv.rtcp);
+    }
+    rc = sl_listener_open(&sl_rtsp_srv.listener, sl_rt.control,
+                          c->rtsp_address, &sl_rt.placement,
+                          sl_rtsp_conn_accept, NULL, &sl_rtsp_srv.log);
+    if (rc < 0) {
+        sl_log_error(&sl_rtsp_srv.log, "cannot listen on %s: %s",
+                     c->rtsp_address, sl_strerror(rc));
+        return rc;
+    }
+    if (sl_rtsp_srv.udp) {
+        sl_log_info(&sl_rtsp_srv.log,
+                    "listener opened on %s (TCP), %s (UDP/RTP), %s (UDP/RTCP)",
+                    c->rtsp_address, c->rtp_address, c->rtcp_address);
+    } else {
+        sl_log_info(&sl_rtsp_srv.log, "listener opened on %s (TCP)",
+                    c->rtsp_address);
+    }
+    return 0;
+}
+
+
+void
+sl_rtsp_server_stop(void)
+{
+    sl_listener_close(&sl_rtsp_srv.listener);
+    if (sl_rtsp_srv.udp) {
+        sl_udp_mux_close(&sl_rtsp_srv.rtp);
+        sl_udp_mux_close(&sl_rtsp_srv.rtcp);
+    }
+}
+
+
+static void
+close_worker_conns(struct sl_worker *w, void *arg)
+{
+    struct sl_list *list = &sl_rtsp_srv.conns[w->id];
+
+    (void) arg;
+    while (!sl_list_empty(list)) {
+        struct rtsp_conn *c = sl_container_of(list->next, struct rtsp_conn,
+                                              node);
+
+        rtsp_conn_close(c, "server is shutting down");
+    }
+}
+
+
+void
+sl_rtsp_server_close_conns(void)
+{
+    sl_runtime_each_worker(close_worker_conns, NULL);
+}
