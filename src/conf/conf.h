@@ -23,6 +23,7 @@
 #ifndef SL_CONF_CONF_H
 #define SL_CONF_CONF_H
 
+#include "base/dbuf.h"
 #include "base/log.h"
 #include "base/str.h"
 
@@ -575,6 +576,13 @@ bool sl_conf_regex_match(const struct sl_conf_regex *re, const char *s,
  */
 int sl_conf_warn_unimplemented(const struct sl_conf *c,
                                const struct sl_log  *log);
+
+/*
+ * Writes the reference configuration (sluice.yml) generated from the field
+ * tables: every key with its default and its comment.  Returns 0 or
+ * SL_ELIMIT when b's cap is too small.
+ */
+int sl_conf_write_reference(struct sl_dbuf *b);
 
 /*
  * Value parsers shared with the API layer: Go durations with an optional

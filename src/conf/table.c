@@ -184,7 +184,27 @@ static const struct sl_conf_objtype forward_type = {
     "{user: any, pass: '', ips: ['127.0.0.1', '::1'], permissions: "           \
     "[{action: api}, {action: metrics}, {action: pprof}]}]"
 
-#define KEYFILE "See rtspServerKey."
+/* The same users in block style, for sluice.yml (a test checks both). */
+#define DEFAULT_USERS_YML                                                      \
+    "  # Anyone may publish, read and play back any path.\n"                   \
+    "- user: any\n"                                                            \
+    "  pass:\n"                                                                \
+    "  ips: []\n"                                                              \
+    "  permissions:\n"                                                         \
+    "  - action: publish\n"                                                    \
+    "    path:\n"                                                              \
+    "  - action: read\n"                                                       \
+    "    path:\n"                                                              \
+    "  - action: playback\n"                                                   \
+    "    path:\n"                                                              \
+    "  # Anyone on this machine may use the API, metrics and pprof.\n"         \
+    "- user: any\n"                                                            \
+    "  pass:\n"                                                                \
+    "  ips: ['127.0.0.1', '::1']\n"                                            \
+    "  permissions:\n"                                                         \
+    "  - action: api\n"                                                        \
+    "  - action: metrics\n"                                                    \
+    "  - action: pprof\n"
 
 static const struct sl_conf_field global_fields[] = {
     SEC("General"),
@@ -244,7 +264,7 @@ static const struct sl_conf_field global_fields[] = {
       .names = auth_methods, .impl_mask = BIT(SL_CONF_AUTH_INTERNAL),
       .doc = "internal (users below), http (authHTTPAddress) or jwt."),
     G("authInternalUsers", auth_internal_users, struct sl_conf_users, OBJLIST,
-      DEFAULT_USERS, I, .obj = &sl_conf_user_type,
+      DEFAULT_USERS, I, .obj = &sl_conf_user_type, .yml = DEFAULT_USERS_YML,
       .doc = "Users of internal authentication; the first matching user\n"
              "wins.  user/pass may be hashed: sha256:<base64> or\n"
              "argon2:$argon2id$...  Actions: publish, read, playback, api,\n"

@@ -58,6 +58,7 @@ struct sl_conf_field {
     unsigned                      flags;
     uint32_t    impl_mask; /* ENUM/BITMASK: implemented values (0: all) */
     const char *doc;       /* comment in sluice.yml; '\n' separates lines */
+    const char *yml;       /* block YAML written in sluice.yml instead of def */
 };
 
 /* The element type of an SL_CT_OBJLIST. */
