@@ -408,8 +408,8 @@ sl_latm_config_parse(const uint8_t *p, size_t len, struct sl_latm_config *out)
             return SL_EBADDATA;
         }
         /* The ASC occupies ascLen bits; fill bits follow it. */
-        sl_bits_skip(&br, asc_len - (br.pos - start));
-        bits = asc_len;
+        bits = br.pos - start;
+        sl_bits_skip(&br, asc_len - bits);
     } else {
         start = br.pos;
         rc = asc_read(&br, &c.aac, 0);
