@@ -17,8 +17,9 @@
 
 
 struct sl_buf {
-    _Alignas(64) atomic_uint refs;
-    _Alignas(64) size_t len; /* bytes in use */
+    atomic_uint refs;
+    char        pad_[64 - sizeof(atomic_uint)]; /* refs on its own line */
+    size_t      len;                            /* bytes in use */
     size_t   cap;            /* bytes allocated after the header */
     uint8_t *data;           /* points just after the header */
 };

@@ -58,8 +58,9 @@ struct sl_frame_enc {
 };
 
 struct sl_frame {
-    _Alignas(64) atomic_uint refs;
-    _Alignas(64) uint8_t track;
+    atomic_uint refs;
+    char        pad_[64 - sizeof(atomic_uint)]; /* refs on its own line */
+    uint8_t     track;
     uint8_t  flags;
     int64_t  pts; /* track clock */
     int64_t  dts; /* track clock */

@@ -36,6 +36,7 @@ struct sl_view {
     bool              gop_valid;
     bool              gap;   /* frames were lost before the next one */
     bool              quiet; /* appending a snapshot: no notifications */
+    int               busy;  /* iterating readers: do not free */
     struct sl_list    readers;
     size_t            nreaders;
     struct grave     *graves;
@@ -287,6 +288,7 @@ view_evict_one(struct sl_view *v)
     struct sl_list *it, *tmp;
     bool            pinned = false;
 
+    v->busy++;
     sl_list_for_each_safe(it, tmp, &v->readers)
     {
         struct sl_reader *r = sl_container_of(it, struct sl_reader, node);
@@ -306,6 +308,7 @@ view_evict_one(struct sl_view *v)
             r->wait_key = true;
         }
     }
+    v->busy--;
     if (pinned) {
         if (v->ngraves == v->graves_cap) {
             v->graves_cap = v->graves_cap == 0 ? 8 : v->graves_cap * 2;
@@ -363,6 +366,7 @@ view_notify(struct sl_view *v)
 {
     struct sl_list *it, *tmp;
 
+    v->busy++;
     sl_list_for_each_safe(it, tmp, &v->readers)
     {
         struct sl_reader *r = sl_container_of(it, struct sl_reader, node);
@@ -371,6 +375,7 @@ view_notify(struct sl_view *v)
             r->on_frames(r);
         }
     }
+    v->busy--;
 }
 
 
@@ -379,6 +384,7 @@ view_close_readers(struct sl_view *v, int reason)
 {
     struct sl_list *it, *tmp;
 
+    v->busy++;
     sl_list_for_each_safe(it, tmp, &v->readers)
     {
         struct sl_reader *r = sl_container_of(it, struct sl_reader, node);
@@ -388,13 +394,14 @@ view_close_readers(struct sl_view *v, int reason)
             r->on_close(r, reason);
         }
     }
+    v->busy--;
 }
 
 
 static void
 view_maybe_free(struct sl_view *v)
 {
-    if (v->nreaders > 0) {
+    if (v->nreaders > 0 || v->busy > 0) {
         return;
     }
     if (v->state == VIEW_EOS) {
@@ -763,9 +770,11 @@ sl_reader_peek(struct sl_reader *r)
         reader_drop(r, v->tail);
         r->wait_key = true;
     }
+    /* The queue is what is not sent yet: an in-flight write is bounded by
+     * the batch size and, when stuck, by writeTimeout. */
     if (r->pos < v->head
-        && (v->head - r->ack_pos > o->write_queue_size
-            || bytes_from(v, r->ack_pos) > o->write_queue_bytes))
+        && (v->head - r->pos > o->write_queue_size
+            || bytes_from(v, r->pos) > o->write_queue_bytes))
     {
         /* Too slow: drop what is unsent, resume at the latest keyframe. */
         if (v->gop_valid && v->gop_start > r->pos) {
@@ -860,6 +869,7 @@ sl_stream_worker_tick(struct sl_worker *w, uint64_t now_ns)
         struct sl_list *it, *tmp;
         uint64_t        timeout = v->stream->opts.write_timeout_ns;
 
+        v->busy++;
         sl_list_for_each_safe(it, tmp, &v->readers)
         {
             struct sl_reader *r = sl_container_of(it, struct sl_reader, node);
@@ -879,5 +889,7 @@ sl_stream_worker_tick(struct sl_worker *w, uint64_t now_ns)
                 r->on_close(r, SL_ETIMEOUT);
             }
         }
+        v->busy--;
+        view_maybe_free(v);
     }
 }

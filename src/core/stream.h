@@ -108,8 +108,9 @@ struct sl_reader {
 };
 
 struct sl_stream {
-    _Alignas(64) atomic_uint refs;
-    _Alignas(64) struct sl_worker *owner;
+    atomic_uint       refs;
+    char              pad_[64 - sizeof(atomic_uint)];
+    struct sl_worker *owner;
     struct sl_stream_desc desc;
     struct sl_stream_opts opts;
     char                  path[256];

@@ -56,8 +56,10 @@ struct sl_worker {
     struct sl_log log;
 
     /* Inbox: producers push at head, the owner pops at tail. */
-    _Alignas(64) struct sl_msg *_Atomic head;
-    _Alignas(64) struct sl_msg *tail;
+    char                   pad0_[64];
+    struct sl_msg *_Atomic head;
+    char                   pad1_[64 - sizeof(void *)];
+    struct sl_msg         *tail;
     struct sl_msg  stub;
     atomic_size_t  queued_bytes;
     size_t         max_bytes;
