@@ -92,7 +92,6 @@ static int
 section(struct sl_dbuf *b, const char *indent, const struct sl_conf_table *t,
         const char *title)
 {
-    bool   deprecated = false;
     size_t i;
     int    rc = 0;
 
@@ -100,7 +99,6 @@ section(struct sl_dbuf *b, const char *indent, const struct sl_conf_table *t,
         const struct sl_conf_field *f = &t->fields[i];
 
         if (f->type == SL_CT_SECTION) {
-            deprecated = strstr(f->doc, "Deprecated") != NULL;
             rc = sl_dbuf_printf(
                 b,
                 "\n%s###############################################"
@@ -108,9 +106,15 @@ section(struct sl_dbuf *b, const char *indent, const struct sl_conf_table *t,
                 indent, indent, title, f->doc);
             continue;
         }
-        if (deprecated) {
+        if (f->type == SL_CT_ALIAS) {
             /* Deprecated keys are listed, not set. */
-            rc = sl_dbuf_printf(b, "%s# %s: use %s\n", indent, f->key, f->doc);
+            rc = sl_dbuf_printf(b, "%s# %s: deprecated, use %s\n", indent,
+                                f->key, f->doc);
+            continue;
+        }
+        if ((f->flags & SL_CF_DEPRECATED) != 0) {
+            rc = sl_dbuf_printf(b, "%s# %s: deprecated (%s)\n", indent, f->key,
+                                f->doc);
             continue;
         }
         rc = row(b, indent, f);

@@ -611,7 +611,7 @@ apply_key(struct ld *ld, const struct sl_conf_table *t, void *base,
             return rc;
         }
     } else if ((f->flags & SL_CF_DEPRECATED) != 0) {
-        sl_snprintf(msg, sizeof(msg), "'%s' is deprecated; use %s", f->key,
+        sl_snprintf(msg, sizeof(msg), "'%s' is deprecated (%s)", f->key,
                     f->doc);
         sl_conf_add_warning(ld->c, msg);
     }

@@ -289,8 +289,6 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Required 'iss' claim, if not empty."),
     G("authJWTAudience", auth_jwt_audience, CSTR, STRING, NULL, 0,
       .doc = "Required 'aud' claim, if not empty."),
-    G("authJWTInHTTPQuery", auth_jwt_in_http_query, bool, BOOL, "false", DEP,
-      .doc = "Deprecated: accept the JWT in the query of HTTP requests."),
 
     SEC("Control API"),
     G("api", api, bool, BOOL, "false", 0, .doc = "Enable the control API."),
@@ -519,6 +517,8 @@ static const struct sl_conf_field global_fields[] = {
 
     SEC("Deprecated keys, still accepted and translated with a warning"),
     ALIAS("readBufferCount", "writeQueueSize", 0, .doc = "writeQueueSize"),
+    G("authJWTInHTTPQuery", auth_jwt_in_http_query, bool, BOOL, "false", DEP,
+      .doc = "JWT accepted in the query of HTTP requests"),
     G("externalAuthenticationURL", external_authentication_url, CSTR, STRING,
       NULL, DEP, .doc = "authMethod: http + authHTTPAddress"),
     ALIAS("apiAllowOrigin", "apiAllowOrigins", SL_CF_SCALAR_LIST,
