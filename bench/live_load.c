@@ -73,6 +73,7 @@ struct conn {
     char            session[128];
     double          t_start;
     double          t_first;
+    double          t_play;
     double          t_keepalive;
     uint64_t        bytes;
     uint64_t        frames;
@@ -112,6 +113,7 @@ static int    is_keyframe(const uint8_t *p, size_t len, enum codec codec);
 static void   print_counters(const char *event, struct conn *cs, int n,
                              double t0, int final);
 static int    cmp_double(const void *a, const void *b);
+static void   print_pcts(const char *name, double *v, int n);
 
 
 static volatile sig_atomic_t want_snapshot;
@@ -418,6 +420,7 @@ handle_response(struct conn *c, const struct opts *o, const char *head,
         }
         return send_play(c, o);
     case ST_PLAY:
+        c->t_play = now();
         c->state = ST_STREAMING;
         c->t_keepalive = now() + o->keepalive;
         return 0;
@@ -682,6 +685,20 @@ cmp_double(const void *a, const void *b)
 
 
 static void
+print_pcts(const char *name, double *v, int n)
+{
+    if (n == 0) {
+        printf(",\"%s\":{\"n\":0}", name);
+        return;
+    }
+    qsort(v, (size_t) n, sizeof(double), cmp_double);
+    printf(",\"%s\":{\"n\":%d,\"min\":%.1f,\"p50\":%.1f,\"p99\":%.1f,"
+           "\"max\":%.1f}",
+           name, n, v[0], v[(n - 1) / 2], v[(int) ((n - 1) * 0.99)], v[n - 1]);
+}
+
+
+static void
 print_counters(const char *event, struct conn *cs, int n, double t0,
                int final)
 {
@@ -697,7 +714,9 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
     double   el = t - t0;
     double   mn = -1;
     double   mx = 0;
+    int      np = 0;
     double  *tt = calloc((size_t) n + 1, sizeof(double));
+    double  *tp = calloc((size_t) n + 1, sizeof(double));
 
     for (int i = 0; i < n; i++) {
         struct conn *c = &cs[i];
@@ -723,6 +742,9 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
         if (c->t_first != 0 && tt != NULL) {
             tt[nt++] = (c->t_first - c->t_start) * 1000;
         }
+        if (c->t_play != 0 && tp != NULL) {
+            tp[np++] = (c->t_play - c->t_start) * 1000;
+        }
     }
     printf("{\"event\":\"%s\",\"t\":%.3f,\"elapsed_s\":%.3f,\"conns\":%d,"
            "\"streaming\":%d,\"failed\":%d,\"closed\":%d,\"bytes\":%llu,"
@@ -741,18 +763,15 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
                "\"conn_mbps_max\":%.3f,\"loader_cpu_s\":%.3f",
                el > 0 ? bytes * 8 / el / 1e6 : 0, mn < 0 ? 0 : mn, mx, cpu);
     }
-    if (tt != NULL && nt > 0) {
-        qsort(tt, (size_t) nt, sizeof(double), cmp_double);
-        printf(",\"ttff_ms\":{\"n\":%d,\"min\":%.1f,\"p50\":%.1f,"
-               "\"p99\":%.1f,\"max\":%.1f}",
-               nt, tt[0], tt[(nt - 1) / 2], tt[(int) ((nt - 1) * 0.99)],
-               tt[nt - 1]);
-    } else {
-        printf(",\"ttff_ms\":{\"n\":0}");
+    /* ttff: connect -> first keyframe; play: connect -> PLAY answered. */
+    if (tt != NULL && tp != NULL) {
+        print_pcts("ttff_ms", tt, nt);
+        print_pcts("play_ms", tp, np);
     }
     printf("}\n");
     fflush(stdout);
     free(tt);
+    free(tp);
 }
 
 
