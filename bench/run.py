@@ -301,6 +301,7 @@ def sluice_config(port, rtp, rtcp, gop, workers):
         'hls: false',
         'webrtc: false',
         'srt: false',
+        'moq: false',
         f'rtspGOPCache: {"true" if gop else "false"}',
     ]
     if workers:

@@ -245,6 +245,7 @@ def base_config(rtsp_port, rtp_port, rtcp_port):
         'hls': False,
         'webrtc': False,
         'srt': False,
+        'moq': False,
         'paths': {'all_others': {}},
     }
 
