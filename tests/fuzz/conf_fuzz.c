@@ -19,11 +19,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sl_path_match m;
     char                 err[512];
 
-    if (sl_conf_load_string((const char *) data, size, &c, err, sizeof(err))
-        == 0)
-    {
-        (void) sl_conf_find_path(c, "cam1", &m);
-        (void) sl_conf_find_path(c, "a/b/c", &m);
+    if (sl_conf_load_string((const char *)data, size, &c, err, sizeof(err))
+        == 0) {
+        (void)sl_conf_find_path(c, "cam1", &m);
+        (void)sl_conf_find_path(c, "a/b/c", &m);
         sl_conf_free(&c);
     }
     return 0;
