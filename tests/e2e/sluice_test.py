@@ -426,14 +426,24 @@ class Frames(list):
     log = ''
 
 
+# Drops decoded frames until the first keyframe. A reader joining mid-GOP
+# gets P-frames whose references it never saw: the H.264 decoder withholds
+# them, but the HEVC decoder outputs them concealed, which no source frame
+# matches. Register 0 counts keyframes seen so far.
+FROM_FIRST_KEY = "select='gt(st(0,ld(0)+key),0)'"
+
+# Output options for hashing decoded frames. -fps_mode passthrough: hash
+# every decoded frame exactly once. The default (vfr for framemd5) drops a
+# frame whose jittered RTP timestamp rounds onto its predecessor's, which
+# looks like a lost frame.
+HASH_OPTS = ['-vf', FROM_FIRST_KEY, '-fps_mode', 'passthrough']
+
+
 def ffmpeg_reader_argv(url, transport, frames, out, extra_in=()):
-    # -fps_mode passthrough: hash every decoded frame exactly once. The
-    # default (vfr for framemd5) drops a frame whose jittered RTP timestamp
-    # rounds onto its predecessor's, which looks like a lost frame.
     return ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning',
             '-rtsp_transport', transport, *extra_in, '-i', url,
-            '-map', '0:v:0', '-frames:v', str(frames), '-fps_mode',
-            'passthrough', '-flush_packets', '1', '-f', 'framemd5', str(out)]
+            '-map', '0:v:0', *HASH_OPTS, '-frames:v', str(frames),
+            '-flush_packets', '1', '-f', 'framemd5', str(out)]
 
 
 class FfmpegReader:
@@ -492,7 +502,7 @@ def reader_gst(url, protocols='tcp', secs=6, log_dir='.', name='gstreader',
         p.stop()
     out = Path(log_dir) / f'{name}.framemd5'
     h = Proc(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'error',
-              '-i', str(es), '-map', '0:v:0', '-fps_mode', 'passthrough',
+              '-i', str(es), '-map', '0:v:0', *HASH_OPTS,
               '-f', 'framemd5', str(out)],
              Path(log_dir) / f'{name}.hash.log', name=name + '-hash', bound=60)
     h.wait(65)
