@@ -387,7 +387,9 @@ parse_req(struct rtsp_conn *c, struct sl_rtsp_msg *m, struct req *r)
     if (m->url.len >= sizeof(r->full_url)) {
         return SL_ELIMIT;
     }
-    memcpy(r->full_url, m->url.p, m->url.len);
+    if (m->url.len > 0) {
+        memcpy(r->full_url, m->url.p, m->url.len);
+    }
     r->full_url[m->url.len] = '\0';
     rc = sl_rtsp_url_parse(m->url, &r->url);
     if (rc < 0) {
@@ -400,13 +402,17 @@ parse_req(struct rtsp_conn *c, struct sl_rtsp_msg *m, struct req *r)
     if (base.len >= sizeof(r->path) || r->url.query.len >= sizeof(r->query)) {
         return SL_ELIMIT;
     }
-    memcpy(r->path, base.p, base.len);
+    if (base.len > 0) {
+        memcpy(r->path, base.p, base.len);
+    }
     r->path[base.len] = '\0';
     /* Trailing slashes are not part of the path name. */
     while (base.len > 0 && r->path[base.len - 1] == '/') {
         r->path[--base.len] = '\0';
     }
-    memcpy(r->query, r->url.query.p, r->url.query.len);
+    if (r->url.query.len > 0) {
+        memcpy(r->query, r->url.query.p, r->url.query.len);
+    }
     r->query[r->url.query.len] = '\0';
     (void) c;
     return 0;
@@ -569,6 +575,11 @@ handle_request(struct rtsp_conn *c, struct sl_rtsp_msg *m)
     }
     sl_log_debug(&c->log, "[c->s] %.*s %s", (int) m->method.len, m->method.p,
                  r.full_url);
+    if (m->body.len > 0) {
+        sl_log_debug(&c->log, "[c->s] body: %.*s",
+                     (int) (m->body.len < 2048 ? m->body.len : 2048),
+                     m->body.p);
+    }
     if (c->session != NULL) {
         c->session->last_keepalive_ns = sl_now_ns();
     }
@@ -778,6 +789,27 @@ on_setup(struct rtsp_conn *c, struct req *r)
         }
     }
     track = r->track;
+    if (publishing) {
+        /* The publisher named its tracks with a=control: match those. */
+        int    k;
+        size_t ulen = strlen(r->full_url);
+
+        for (k = 0; k < (int) s->ntracks; k++) {
+            const char *ctl = s->tracks[k].control;
+            size_t      clen = strlen(ctl);
+
+            if (clen == 0) {
+                continue;
+            }
+            if (strcmp(ctl, r->full_url) == 0
+                || (ulen > clen && strcmp(r->full_url + ulen - clen, ctl) == 0
+                    && r->full_url[ulen - clen - 1] == '/'))
+            {
+                track = k;
+                break;
+            }
+        }
+    }
     if (track < 0) {
         /* No control suffix: the first track not yet set up. */
         for (i = 0; i < (int) s->ntracks; i++) {
@@ -870,7 +902,9 @@ on_play(struct rtsp_conn *c, struct req *r)
     s->play_cseq.len = r->cseq.len < sizeof(s->play_cseq_buf) - 1
                            ? r->cseq.len
                            : sizeof(s->play_cseq_buf) - 1;
-    memcpy(s->play_cseq_buf, r->cseq.p, s->play_cseq.len);
+    if (s->play_cseq.len > 0) {
+        memcpy(s->play_cseq_buf, r->cseq.p, s->play_cseq.len);
+    }
     s->play_cseq.p = s->play_cseq_buf;
     if (rtsp_session_start_play(c, s) < 0) {
         return reply_error(c, r, 400, "the stream has ended");

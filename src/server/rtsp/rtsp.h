@@ -62,6 +62,7 @@ enum session_state {
 };
 
 struct session_track {
+    char     control[128]; /* publisher: the media's a=control */
     bool     setup;
     int      proto; /* SL_RTSP_PROTO_UDP / TCP */
     uint8_t  ch_rtp;

@@ -180,10 +180,13 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
         rc = sl_rtp_format_from_sdp(&t->fmt, f->pt, f->encoding,
                                     f->clock_rate, f->channels, f->fmtp);
         if (rc < 0 || f->clock_rate == 0) {
-            sl_free(sdp);
             err->status = 400;
             sl_snprintf(err->msg, sizeof(err->msg),
-                        "invalid format in media %zu", i);
+                        "invalid format in media %zu (%.*s/%u): %s", i,
+                        (int) (f->encoding.len < 32 ? f->encoding.len : 32),
+                        f->encoding.p, f->clock_rate,
+                        rc < 0 ? sl_strerror(rc) : "no clock rate");
+            sl_free(sdp);
             return SL_EBADDATA;
         }
         t->depack = sl_rtp_depack_new(&t->fmt);
@@ -200,6 +203,9 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
                     (int) (f->encoding.len < 31 ? f->encoding.len : 31),
                     f->encoding.p);
         d->fmtp = f->fmtp.len > 0 ? sl_str_dup(f->fmtp) : NULL;
+        sl_snprintf(t->control, sizeof(t->control), "%.*s",
+                    (int) (m->control.len < 127 ? m->control.len : 127),
+                    m->control.p);
         if (d->is_video && s->desc.key_track < 0) {
             s->desc.key_track = (int) i;
         }
