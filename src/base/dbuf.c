@@ -109,15 +109,17 @@ sl_dbuf_printf(struct sl_dbuf *b, const char *fmt, ...)
         return sl_dbuf_add(b, small, (size_t) n);
     }
     {
-        uint8_t *d = sl_dbuf_reserve(b, (size_t) n + 1);
+        char *big = sl_malloc((size_t) n + 1);
+        int   rc;
 
-        if (d == NULL) {
-            return SL_ELIMIT;
-        }
         va_start(ap, fmt);
-        vsnprintf((char *) d, (size_t) n + 1, fmt, ap);
+        vsnprintf(big, (size_t) n + 1, fmt, ap);
         va_end(ap);
-        b->len += (size_t) n;
+        rc = sl_dbuf_add(b, big, (size_t) n);
+        sl_free(big);
+        if (rc < 0) {
+            return rc;
+        }
     }
     return 0;
 }

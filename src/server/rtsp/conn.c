@@ -144,8 +144,14 @@ process_input(struct rtsp_conn *c)
     while (!c->closing && c->in.len > 0 && !c->auth_waiting) {
         const uint8_t     *p = sl_dbuf_data(&c->in);
         size_t             len = c->in.len;
+        size_t             noise = sl_rtsp_skip_noise(p, len);
         int                rc;
 
+        if (noise > 0) {
+            /* Stray line ends between messages (keepalive noise). */
+            sl_dbuf_consume(&c->in, noise);
+            continue;
+        }
         if (p[0] == '$') {
             uint8_t       ch;
             struct sl_str payload;
@@ -735,6 +741,9 @@ on_setup(struct rtsp_conn *c, struct req *r)
         return reply_error(c, r, 455, NULL);
     }
     n = sl_rtsp_transport_parse(th, tr, 8);
+    if (n == SL_EUNSUP) {
+        return reply_error(c, r, 461, "unsupported transport");
+    }
     if (n <= 0) {
         return reply_error(c, r, 400, "invalid Transport header");
     }

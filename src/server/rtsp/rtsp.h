@@ -107,6 +107,9 @@ struct rtsp_session {
     bool                  pub_claimed;
     struct sl_stream     *stream; /* published, or read */
     uint64_t              last_media_ns;
+    uint64_t              record_start_ns; /* the timeline's zero */
+    uint64_t              next_rr_ns;
+    uint32_t              rr_ssrc;
     uint64_t              packets_in;
     uint64_t              packets_lost;
     /* Reader. */

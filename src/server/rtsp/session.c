@@ -38,6 +38,10 @@ static struct sl_frame_enc *take_packets(struct session_track *t,
                                          uint32_t ts);
 static void send_sr(struct rtsp_conn *c, struct rtsp_session *s,
                     uint64_t now_ns);
+static void send_rr(struct rtsp_conn *c, struct rtsp_session *s,
+                    uint64_t now_ns);
+static void send_rtcp(struct rtsp_conn *c, struct session_track *t,
+                      uint8_t *pkt, int len);
 
 
 struct rtsp_session *
@@ -263,6 +267,9 @@ rtsp_session_start_record(struct rtsp_conn *c, struct rtsp_session *s)
     sl_pm_publisher_ready(s->path, &s->pub, s->stream);
     s->state = SS_RECORD;
     s->last_media_ns = sl_now_ns();
+    s->record_start_ns = s->last_media_ns;
+    s->next_rr_ns = s->last_media_ns + SR_INTERVAL_NS;
+    s->rr_ssrc = sl_rand_u32();
     sl_log_info(&s->log, "is publishing to path '%s', %s", s->path,
                 rtsp_tracks_label(&s->desc, label, sizeof(label)));
     return 0;
@@ -329,12 +336,16 @@ ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p,
             size_t len)
 {
     struct sl_rtcp_pkt pkts[8];
-    int                n = sl_rtcp_parse(p, len, pkts, 8);
+    int                n = sl_rtcp_parse(p, len, pkts, 8), i;
 
-    (void) track;
     s->last_keepalive_ns = sl_now_ns();
     s->last_media_ns = s->last_keepalive_ns;
-    (void) n;
+    for (i = 0; i < n; i++) {
+        if (pkts[i].type == SL_RTCP_SR && track < s->ntracks) {
+            sl_rtp_stats_on_sr(&s->tracks[track].stats, pkts[i].ntp,
+                               s->last_keepalive_ns);
+        }
+    }
 }
 
 
@@ -359,9 +370,13 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
         s->packets_lost++;
     }
     if (!t->have_ts) {
+        /* One timeline for all tracks: a track starts at the time its first
+         * packet arrived, counted from the start of recording. */
+        uint64_t since = s->last_media_ns - s->record_start_ns;
+
         t->have_ts = true;
         t->last_ts = pkt.ts;
-        t->ts_base = 0;
+        t->ts_base = (int64_t) ((since / 1000) * t->fmt.clock_rate / 1000000);
     } else {
         t->ts_base += (int32_t) (pkt.ts - t->last_ts);
         t->last_ts = pkt.ts;
@@ -809,6 +824,33 @@ rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s)
 }
 
 
+/* pkt has 4 bytes of room before the RTCP packet for the TCP header. */
+static void
+send_rtcp(struct rtsp_conn *c, struct session_track *t, uint8_t *pkt, int len)
+{
+    if (t->proto == SL_RTSP_PROTO_TCP) {
+        pkt[0] = '$';
+        pkt[1] = t->ch_rtcp;
+        sl_wb16(pkt + 2, (uint16_t) len);
+        if (sl_dbuf_add(&c->ctl, pkt, (size_t) len + 4) == 0) {
+            rtsp_conn_flush(c);
+        }
+    } else {
+        struct sockaddr_storage a = c->peer;
+        struct iovec            v = {pkt + 4, (size_t) len};
+        struct mmsghdr          m;
+
+        sl_addr_set_port(&a, t->client_port[1]);
+        memset(&m, 0, sizeof(m));
+        m.msg_hdr.msg_iov = &v;
+        m.msg_hdr.msg_iovlen = 1;
+        m.msg_hdr.msg_name = &a;
+        m.msg_hdr.msg_namelen = sl_addr_len((struct sockaddr *) &a);
+        sl_udp_mux_sendmmsg(&sl_rtsp_srv.rtcp, &m, 1);
+    }
+}
+
+
 static void
 send_sr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
 {
@@ -826,28 +868,32 @@ send_sr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
         len = sl_rtcp_write_sr(pkt + 4, sizeof(pkt) - 4, t->out_ssrc,
                                sl_ntp_from_wall_ns(t->out_wall), t->out_ts,
                                t->out_packets, t->out_octets);
-        if (len <= 0) {
+        if (len > 0) {
+            send_rtcp(c, t, pkt, len);
+        }
+    }
+}
+
+
+/* Receiver reports to a publisher, as RTP senders expect. */
+static void
+send_rr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
+{
+    size_t i;
+
+    for (i = 0; i < s->ntracks; i++) {
+        struct session_track *t = &s->tracks[i];
+        struct sl_rtcp_rb     rb;
+        uint8_t               pkt[64];
+        int                   len;
+
+        if (!t->setup || !t->stats.started) {
             continue;
         }
-        if (t->proto == SL_RTSP_PROTO_TCP) {
-            pkt[0] = '$';
-            pkt[1] = t->ch_rtcp;
-            sl_wb16(pkt + 2, (uint16_t) len);
-            if (sl_dbuf_add(&c->ctl, pkt, (size_t) len + 4) == 0) {
-                rtsp_conn_flush(c);
-            }
-        } else {
-            struct sockaddr_storage a = c->peer;
-            struct iovec            v = {pkt + 4, (size_t) len};
-            struct mmsghdr          m;
-
-            sl_addr_set_port(&a, t->client_port[1]);
-            memset(&m, 0, sizeof(m));
-            m.msg_hdr.msg_iov = &v;
-            m.msg_hdr.msg_iovlen = 1;
-            m.msg_hdr.msg_name = &a;
-            m.msg_hdr.msg_namelen = sl_addr_len((struct sockaddr *) &a);
-            sl_udp_mux_sendmmsg(&sl_rtsp_srv.rtcp, &m, 1);
+        sl_rtp_stats_report(&t->stats, now_ns, &rb);
+        len = sl_rtcp_write_rr(pkt + 4, sizeof(pkt) - 4, s->rr_ssrc, &rb);
+        if (len > 0) {
+            send_rtcp(c, t, pkt, len);
         }
     }
 }
@@ -863,6 +909,10 @@ rtsp_session_tick(struct rtsp_conn *c, struct rtsp_session *s,
         if (now_ns - s->last_media_ns > sl_rt.conf->read_timeout) {
             rtsp_conn_close(c, "no RTP or RTCP packets received recently");
             return false;
+        }
+        if (now_ns >= s->next_rr_ns) {
+            s->next_rr_ns = now_ns + SR_INTERVAL_NS;
+            send_rr(c, s, now_ns);
         }
         return true;
     }
