@@ -44,7 +44,7 @@ usage(void)
 static void
 on_signal(uv_signal_t *h, int signum)
 {
-    (void) h;
+    (void)h;
     if (stopping) {
         return;
     }
@@ -52,9 +52,9 @@ on_signal(uv_signal_t *h, int signum)
     sl_log_info(&main_log, "shutting down gracefully (signal %d)", signum);
     sl_rtsp_server_stop();
     sl_rtsp_server_close_conns();
-    uv_close((uv_handle_t *) &sigint, NULL);
-    uv_close((uv_handle_t *) &sigterm, NULL);
-    uv_close((uv_handle_t *) &sl_rt.control->async, NULL);
+    uv_close((uv_handle_t *)&sigint, NULL);
+    uv_close((uv_handle_t *)&sigterm, NULL);
+    uv_close((uv_handle_t *)&sl_rt.control->async, NULL);
 }
 
 
@@ -88,14 +88,13 @@ main(int argc, char **argv)
         sl_log_error(&main_log, "%s", err);
         return 1;
     }
-    rc = sl_log_configure(conf->log_level,
-                          (conf->log_destinations & SL_CONF_LOG_STDOUT) != 0,
-                          (conf->log_destinations & SL_CONF_LOG_FILE) != 0
-                              ? conf->log_file
-                              : NULL);
+    rc = sl_log_configure(
+        conf->log_level, (conf->log_destinations & SL_CONF_LOG_STDOUT) != 0,
+        (conf->log_destinations & SL_CONF_LOG_FILE) != 0 ? conf->log_file
+                                                         : NULL);
     if (rc < 0) {
-        sl_log_error(&main_log, "cannot open log file '%s': %s",
-                     conf->log_file, sl_strerror(rc));
+        sl_log_error(&main_log, "cannot open log file '%s': %s", conf->log_file,
+                     sl_strerror(rc));
         sl_conf_free(&conf);
         return 1;
     }
@@ -119,7 +118,7 @@ main(int argc, char **argv)
     }
     if (rc < 0) {
         stopping = true;
-        uv_close((uv_handle_t *) &sl_rt.control->async, NULL);
+        uv_close((uv_handle_t *)&sl_rt.control->async, NULL);
         sl_rtsp_server_stop();
         uv_run(&sl_rt.control->loop, UV_RUN_DEFAULT);
         sl_runtime_stop();

@@ -69,7 +69,7 @@ sl_bits_read_ue(struct sl_bits *br)
         return 0;
     }
     v = sl_bits_read(br, zeros);
-    return (uint32_t) (((uint64_t) 1 << zeros) - 1 + v);
+    return (uint32_t)(((uint64_t)1 << zeros) - 1 + v);
 }
 
 
@@ -79,9 +79,9 @@ sl_bits_read_se(struct sl_bits *br)
     uint32_t k = sl_bits_read_ue(br);
 
     if (k & 1) {
-        return (int32_t) ((k + 1) / 2);
+        return (int32_t)((k + 1) / 2);
     }
-    return -(int32_t) (k / 2);
+    return -(int32_t)(k / 2);
 }
 
 
@@ -114,7 +114,7 @@ sl_bitw_write(struct sl_bitw *bw, unsigned n, uint32_t v)
     }
     for (i = n; i > 0; i--) {
         if ((v >> (i - 1)) & 1) {
-            bw->p[bw->pos >> 3] |= (uint8_t) (0x80 >> (bw->pos & 7));
+            bw->p[bw->pos >> 3] |= (uint8_t)(0x80 >> (bw->pos & 7));
         }
         bw->pos++;
     }

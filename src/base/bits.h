@@ -21,7 +21,7 @@ struct sl_bits {
 };
 
 
-void     sl_bits_init(struct sl_bits *br, const uint8_t *p, size_t len);
+void sl_bits_init(struct sl_bits *br, const uint8_t *p, size_t len);
 /* n in 0..32. */
 uint32_t sl_bits_read(struct sl_bits *br, unsigned n);
 bool     sl_bits_read1(struct sl_bits *br);
@@ -41,8 +41,8 @@ struct sl_bitw {
     bool     error;
 };
 
-void   sl_bitw_init(struct sl_bitw *bw, uint8_t *p, size_t cap);
-void   sl_bitw_write(struct sl_bitw *bw, unsigned n, uint32_t v);
+void sl_bitw_init(struct sl_bitw *bw, uint8_t *p, size_t cap);
+void sl_bitw_write(struct sl_bitw *bw, unsigned n, uint32_t v);
 /* Bytes used (rounded up). */
 size_t sl_bitw_bytes(const struct sl_bitw *bw);
 

@@ -13,7 +13,7 @@ sl_buf_new(size_t cap)
     atomic_init(&b->refs, 1);
     b->len = 0;
     b->cap = cap;
-    b->data = (uint8_t *) (b + 1);
+    b->data = (uint8_t *)(b + 1);
     return b;
 }
 

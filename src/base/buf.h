@@ -20,8 +20,8 @@ struct sl_buf {
     atomic_uint refs;
     char        pad_[64 - sizeof(atomic_uint)]; /* refs on its own line */
     size_t      len;                            /* bytes in use */
-    size_t   cap;            /* bytes allocated after the header */
-    uint8_t *data;           /* points just after the header */
+    size_t      cap;  /* bytes allocated after the header */
+    uint8_t    *data; /* points just after the header */
 };
 
 
@@ -31,9 +31,9 @@ struct sl_buf *sl_buf_new(size_t cap);
 struct sl_buf *sl_buf_new_copy(const void *p, size_t n);
 struct sl_buf *sl_buf_ref(struct sl_buf *b);
 /* Drops one reference and sets *bp to NULL; frees on the last one. */
-void           sl_buf_unref(struct sl_buf **bp);
+void sl_buf_unref(struct sl_buf **bp);
 /* True when the caller holds the only reference (the buffer is writable). */
-int            sl_buf_writable(const struct sl_buf *b);
+int sl_buf_writable(const struct sl_buf *b);
 
 
 #endif /* SL_BASE_BUF_H */

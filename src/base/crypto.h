@@ -14,7 +14,7 @@
 void     sl_rand_bytes(void *out, size_t n);
 uint32_t sl_rand_u32(void);
 /* A random (version 4) UUID in canonical form; out holds 37 bytes. */
-void     sl_uuid(char out[37]);
+void sl_uuid(char out[37]);
 
 #define SL_SHA256_LEN 32
 #define SL_MD5_LEN    16
@@ -27,7 +27,7 @@ size_t sl_base64_encode(const uint8_t *in, size_t n, char *out);
  * Decodes standard base64 (padding optional); out must hold 3*((n+3)/4)
  * bytes.  Returns the decoded length or SL_EBADDATA.
  */
-int    sl_base64_decode(const char *in, size_t n, uint8_t *out);
+int sl_base64_decode(const char *in, size_t n, uint8_t *out);
 
 
 #endif /* SL_BASE_CRYPTO_H */

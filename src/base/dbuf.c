@@ -105,17 +105,17 @@ sl_dbuf_printf(struct sl_dbuf *b, const char *fmt, ...)
     if (n < 0) {
         return SL_EINVAL;
     }
-    if ((size_t) n < sizeof(small)) {
-        return sl_dbuf_add(b, small, (size_t) n);
+    if ((size_t)n < sizeof(small)) {
+        return sl_dbuf_add(b, small, (size_t)n);
     }
     {
-        char *big = sl_malloc((size_t) n + 1);
+        char *big = sl_malloc((size_t)n + 1);
         int   rc;
 
         va_start(ap, fmt);
-        vsnprintf(big, (size_t) n + 1, fmt, ap);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        rc = sl_dbuf_add(b, big, (size_t) n);
+        rc = sl_dbuf_add(b, big, (size_t)n);
         sl_free(big);
         if (rc < 0) {
             return rc;

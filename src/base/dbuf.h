@@ -33,9 +33,9 @@ sl_dbuf_data(const struct sl_dbuf *b)
 {
     return b->mem == NULL ? NULL : b->mem + b->off;
 }
-int  sl_dbuf_add(struct sl_dbuf *b, const void *p, size_t n);
-int  sl_dbuf_add_str(struct sl_dbuf *b, const char *s);
-int  sl_dbuf_printf(struct sl_dbuf *b, const char *fmt, ...) SL_PRINTF(2, 3);
+int sl_dbuf_add(struct sl_dbuf *b, const void *p, size_t n);
+int sl_dbuf_add_str(struct sl_dbuf *b, const char *s);
+int sl_dbuf_printf(struct sl_dbuf *b, const char *fmt, ...) SL_PRINTF(2, 3);
 /*
  * Makes room for n more bytes and returns where to write them; the caller
  * then calls sl_dbuf_commit with how many it wrote.  NULL when over the cap.

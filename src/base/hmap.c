@@ -15,7 +15,7 @@ slot_of(uint64_t key, size_t mask)
     key ^= key >> 33;
     key *= 0xff51afd7ed558ccdull;
     key ^= key >> 33;
-    return (size_t) key & mask;
+    return (size_t)key & mask;
 }
 
 
@@ -86,8 +86,7 @@ sl_hmap_get(const struct sl_hmap *m, uint64_t key)
     if (key == 0) {
         return NULL;
     }
-    for (i = slot_of(key, m->mask); m->slots[i].key != 0;
-         i = (i + 1) & m->mask)
+    for (i = slot_of(key, m->mask); m->slots[i].key != 0; i = (i + 1) & m->mask)
     {
         if (m->slots[i].key == key) {
             return m->slots[i].val;
@@ -123,8 +122,7 @@ sl_hmap_del(struct sl_hmap *m, uint64_t key)
         size_t home = slot_of(m->slots[j].key, m->mask);
 
         if ((j > i && (home <= i || home > j))
-            || (j < i && (home <= i && home > j)))
-        {
+            || (j < i && (home <= i && home > j))) {
             m->slots[i] = m->slots[j];
             m->slots[j].key = 0;
             m->slots[j].val = NULL;

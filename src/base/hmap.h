@@ -25,15 +25,15 @@ struct sl_hmap {
 };
 
 
-void  sl_hmap_init(struct sl_hmap *m);
-void  sl_hmap_free(struct sl_hmap *m);
+void sl_hmap_init(struct sl_hmap *m);
+void sl_hmap_free(struct sl_hmap *m);
 /* Inserts or replaces. key must not be 0. */
 void  sl_hmap_put(struct sl_hmap *m, uint64_t key, void *val);
 void *sl_hmap_get(const struct sl_hmap *m, uint64_t key);
 /* Returns the removed value or NULL. */
 void *sl_hmap_del(struct sl_hmap *m, uint64_t key);
 /* Iteration: for (i = 0; sl_hmap_next(m, &i, &k, &v); ) { ... } */
-int   sl_hmap_next(const struct sl_hmap *m, size_t *i, uint64_t *key, void **val);
+int sl_hmap_next(const struct sl_hmap *m, size_t *i, uint64_t *key, void **val);
 /* 64-bit FNV-1a. */
 uint64_t sl_hash64(const void *p, size_t n);
 

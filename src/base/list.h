@@ -15,7 +15,7 @@ struct sl_list {
 };
 
 #define sl_container_of(ptr, type, member)                                     \
-    ((type *) ((char *) (ptr) - offsetof(type, member)))
+    ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define sl_list_for_each_safe(pos, tmp, head)                                  \
     for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);           \

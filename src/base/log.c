@@ -19,9 +19,9 @@
 static void write_all(int fd, const char *p, size_t n);
 
 
-int             sl_log_max_level = SL_LOG_INFO;
-static bool     log_stdout = true;
-static int      log_fd = -1;
+int                      sl_log_max_level = SL_LOG_INFO;
+static bool              log_stdout = true;
+static int               log_fd = -1;
 static const char *const level_names[] = {"ERR", "WAR", "INF", "DEB"};
 
 
@@ -38,7 +38,7 @@ write_all(int fd, const char *p, size_t n)
             return;
         }
         p += w;
-        n -= (size_t) w;
+        n -= (size_t)w;
     }
 }
 
@@ -59,20 +59,20 @@ sl_log_write(const struct sl_log *log, int level, const char *fmt, ...)
     localtime_r(&now, &tm);
     n = strftime(line, sizeof(line), "%Y/%m/%d %H:%M:%S ", &tm);
     r = snprintf(line + n, sizeof(line) - n, "%s ", level_names[level]);
-    n += (size_t) r;
+    n += (size_t)r;
     if (log != NULL && log->prefix[0] != '\0') {
         r = snprintf(line + n, sizeof(line) - n, "%s ", log->prefix);
         if (r > 0) {
-            n += (size_t) r < sizeof(line) - n ? (size_t) r
-                                                : sizeof(line) - n - 1;
+            n +=
+                (size_t)r < sizeof(line) - n ? (size_t)r : sizeof(line) - n - 1;
         }
     }
     va_start(ap, fmt);
     r = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
     va_end(ap);
     if (r > 0) {
-        n += (size_t) r < sizeof(line) - n - 1 ? (size_t) r
-                                                : sizeof(line) - n - 2;
+        n +=
+            (size_t)r < sizeof(line) - n - 1 ? (size_t)r : sizeof(line) - n - 2;
     }
     line[n++] = '\n';
     if (log_stdout) {
@@ -85,8 +85,8 @@ sl_log_write(const struct sl_log *log, int level, const char *fmt, ...)
 
 
 void
-sl_log_init(struct sl_log *child, const struct sl_log *parent,
-            const char *fmt, ...)
+sl_log_init(struct sl_log *child, const struct sl_log *parent, const char *fmt,
+            ...)
 {
     size_t  n = 0;
     va_list ap;
@@ -104,7 +104,7 @@ sl_log_init(struct sl_log *child, const struct sl_log *parent,
     va_start(ap, fmt);
     r = vsnprintf(child->prefix + n, sizeof(child->prefix) - n, fmt, ap);
     va_end(ap);
-    (void) r;
+    (void)r;
 }
 
 
@@ -181,7 +181,7 @@ sl_ratelog_flush(struct sl_ratelog *r, const struct sl_log *log,
     if (r->count == 0) {
         return;
     }
-    snprintf(msg, sizeof(msg), fmt, (unsigned long long) r->count);
+    snprintf(msg, sizeof(msg), fmt, (unsigned long long)r->count);
     sl_log(log, SL_LOG_WARN, "%s", msg);
     r->count = 0;
 }

@@ -39,7 +39,7 @@ extern int sl_log_max_level;
 
 #define sl_log(log, level, ...)                                                \
     do {                                                                       \
-        if ((int) (level) <= sl_log_max_level) {                               \
+        if ((int)(level) <= sl_log_max_level) {                                \
             sl_log_write((log), (level), __VA_ARGS__);                         \
         }                                                                      \
     } while (0)
@@ -59,7 +59,7 @@ void sl_log_init(struct sl_log *child, const struct sl_log *parent,
  * Sets level and destinations.  file may be NULL.  Returns 0 or -errno when
  * the file cannot be opened (the previous destinations are kept then).
  */
-int  sl_log_configure(int level, bool to_stdout, const char *file);
+int sl_log_configure(int level, bool to_stdout, const char *file);
 /* Parses "error|warn|info|debug"; returns -1 when unknown. */
 int  sl_log_level_parse(const char *s);
 void sl_log_shutdown(void);

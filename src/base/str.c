@@ -49,7 +49,7 @@ sl_str_caseeq(struct sl_str a, struct sl_str b)
         return false;
     }
     for (i = 0; i < a.len; i++) {
-        if (lower((unsigned char) a.p[i]) != lower((unsigned char) b.p[i])) {
+        if (lower((unsigned char)a.p[i]) != lower((unsigned char)b.p[i])) {
             return false;
         }
     }
@@ -78,8 +78,9 @@ sl_str_has_caseprefix(struct sl_str s, const char *prefix)
 {
     size_t n = strlen(prefix);
 
-    return s.len >= n && sl_str_caseeq((struct sl_str){s.p, n},
-                                       (struct sl_str){prefix, n});
+    return s.len >= n
+           && sl_str_caseeq((struct sl_str){s.p, n},
+                            (struct sl_str){prefix, n});
 }
 
 
@@ -121,9 +122,9 @@ sl_str_cut(struct sl_str *s, char c)
         s->len = 0;
         return head;
     }
-    head.len = (size_t) i;
+    head.len = (size_t)i;
     s->p += i + 1;
-    s->len -= (size_t) i + 1;
+    s->len -= (size_t)i + 1;
     return head;
 }
 
@@ -151,7 +152,7 @@ sl_parse_u64(struct sl_str s, uint64_t max, uint64_t *out)
         return SL_EBADDATA;
     }
     for (i = 0; i < s.len; i++) {
-        unsigned d = (unsigned char) s.p[i] - '0';
+        unsigned d = (unsigned char)s.p[i] - '0';
 
         if (d > 9) {
             return SL_EBADDATA;
@@ -176,7 +177,7 @@ sl_parse_u32(struct sl_str s, uint32_t max, uint32_t *out)
     int      rc = sl_parse_u64(s, max, &v);
 
     if (rc == 0) {
-        *out = (uint32_t) v;
+        *out = (uint32_t)v;
     }
     return rc;
 }
@@ -195,14 +196,14 @@ sl_parse_i64(struct sl_str s, int64_t min, int64_t max, int64_t *out)
         s.p++;
         s.len--;
     }
-    rc = sl_parse_u64(s, (uint64_t) INT64_MAX + (neg ? 1 : 0), &v);
+    rc = sl_parse_u64(s, (uint64_t)INT64_MAX + (neg ? 1 : 0), &v);
     if (rc < 0) {
         return rc;
     }
     if (neg) {
-        r = v == (uint64_t) INT64_MAX + 1 ? INT64_MIN : -(int64_t) v;
+        r = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
     } else {
-        r = (int64_t) v;
+        r = (int64_t)v;
     }
     if (r < min || r > max) {
         return SL_ELIMIT;
@@ -222,7 +223,7 @@ sl_parse_hex_u64(struct sl_str s, uint64_t max, uint64_t *out)
         return s.len == 0 ? SL_EBADDATA : SL_ELIMIT;
     }
     for (i = 0; i < s.len; i++) {
-        int c = lower((unsigned char) s.p[i]);
+        int c = lower((unsigned char)s.p[i]);
         int d;
 
         if (c >= '0' && c <= '9') {
@@ -232,7 +233,7 @@ sl_parse_hex_u64(struct sl_str s, uint64_t max, uint64_t *out)
         } else {
             return SL_EBADDATA;
         }
-        v = (v << 4) | (uint64_t) d;
+        v = (v << 4) | (uint64_t)d;
     }
     if (v > max) {
         return SL_ELIMIT;
@@ -274,7 +275,7 @@ sl_parse_double(struct sl_str s, double *out)
             scale *= 10.0;
         }
     }
-    *out = (double) iv + (double) fv / scale;
+    *out = (double)iv + (double)fv / scale;
     return 0;
 }
 
@@ -290,7 +291,7 @@ sl_vsnprintf(char *dst, size_t size, const char *fmt, va_list ap)
         }
         return SL_EINVAL;
     }
-    if ((size_t) n >= size) {
+    if ((size_t)n >= size) {
         return SL_ELIMIT;
     }
     return n;

@@ -31,14 +31,14 @@ struct sl_str sl_str_from(const char *cstr);
 bool          sl_str_eq(struct sl_str a, struct sl_str b);
 bool          sl_str_eq_cstr(struct sl_str a, const char *b);
 /* ASCII case-insensitive comparisons. */
-bool          sl_str_caseeq(struct sl_str a, struct sl_str b);
-bool          sl_str_caseeq_cstr(struct sl_str a, const char *b);
-bool          sl_str_has_prefix(struct sl_str s, const char *prefix);
-bool          sl_str_has_caseprefix(struct sl_str s, const char *prefix);
+bool sl_str_caseeq(struct sl_str a, struct sl_str b);
+bool sl_str_caseeq_cstr(struct sl_str a, const char *b);
+bool sl_str_has_prefix(struct sl_str s, const char *prefix);
+bool sl_str_has_caseprefix(struct sl_str s, const char *prefix);
 /* Removes spaces and tabs at both ends. */
 struct sl_str sl_str_trim(struct sl_str s);
 /* Returns the index of c in s, or -1. */
-ptrdiff_t     sl_str_chr(struct sl_str s, char c);
+ptrdiff_t sl_str_chr(struct sl_str s, char c);
 /*
  * Splits *s at the first c: returns the part before it and leaves *s at the
  * part after it (empty and p == NULL when c was not found: the whole string
@@ -46,7 +46,7 @@ ptrdiff_t     sl_str_chr(struct sl_str s, char c);
  */
 struct sl_str sl_str_cut(struct sl_str *s, char c);
 /* A NUL-terminated heap copy (sl_free it). */
-char         *sl_str_dup(struct sl_str s);
+char *sl_str_dup(struct sl_str s);
 
 /*
  * Decimal number parsers: the whole slice must be digits (no sign, no

@@ -13,7 +13,7 @@ sl_now_ns(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * SL_NS_PER_SEC + (uint64_t) ts.tv_nsec;
+    return (uint64_t)ts.tv_sec * SL_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 
@@ -23,7 +23,7 @@ sl_wall_ns(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t) ts.tv_sec * SL_NS_PER_SEC + (uint64_t) ts.tv_nsec;
+    return (uint64_t)ts.tv_sec * SL_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 

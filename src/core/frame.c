@@ -49,7 +49,7 @@ struct sl_frame_enc *
 sl_frame_enc_new(struct sl_buf *buf, uint32_t nparts)
 {
     struct sl_frame_enc *e = sl_calloc(
-        1, sizeof(*e) + (size_t) nparts * sizeof(struct sl_frame_part));
+        1, sizeof(*e) + (size_t)nparts * sizeof(struct sl_frame_part));
 
     e->buf = buf;
     e->nparts = nparts;

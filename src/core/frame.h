@@ -58,14 +58,14 @@ struct sl_frame_enc {
 };
 
 struct sl_frame {
-    atomic_uint refs;
-    char        pad_[64 - sizeof(atomic_uint)]; /* refs on its own line */
-    uint8_t     track;
-    uint8_t  flags;
-    int64_t  pts; /* track clock */
-    int64_t  dts; /* track clock */
-    uint64_t wall_ns;
-    uint64_t recv_ns;
+    atomic_uint    refs;
+    char           pad_[64 - sizeof(atomic_uint)]; /* refs on its own line */
+    uint8_t        track;
+    uint8_t        flags;
+    int64_t        pts; /* track clock */
+    int64_t        dts; /* track clock */
+    uint64_t       wall_ns;
+    uint64_t       recv_ns;
     struct sl_buf *buf; /* payload */
     uint32_t       off;
     uint32_t       len;
@@ -78,7 +78,7 @@ struct sl_frame *sl_frame_new(uint8_t track, struct sl_buf *buf, uint32_t off,
                               uint32_t len);
 struct sl_frame *sl_frame_ref(struct sl_frame *f);
 /* Drops one reference and sets *fp to NULL. */
-void             sl_frame_unref(struct sl_frame **fp);
+void sl_frame_unref(struct sl_frame **fp);
 static inline const uint8_t *
 sl_frame_data(const struct sl_frame *f)
 {
@@ -88,7 +88,7 @@ sl_frame_data(const struct sl_frame *f)
 struct sl_frame_enc *sl_frame_enc_new(struct sl_buf *buf, uint32_t nparts);
 void                 sl_frame_enc_free(struct sl_frame_enc **e);
 /* Bytes of the payload plus every encoded form (for byte caps). */
-size_t               sl_frame_size(const struct sl_frame *f);
+size_t sl_frame_size(const struct sl_frame *f);
 
 
 #endif /* SL_CORE_FRAME_H */

@@ -28,8 +28,8 @@ static void         maybe_drop(struct path *p);
 static void         on_kick(struct sl_worker *w, void *arg);
 
 
-static pthread_mutex_t      lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sl_list       paths = {&paths, &paths};
+static pthread_mutex_t       lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sl_list        paths = {&paths, &paths};
 static const struct sl_conf *conf;
 
 
@@ -82,7 +82,7 @@ name_valid(const char *name)
     /* No "." or ".." segments, no empty segments. */
     for (seg = name; seg != NULL;) {
         const char *end = strchr(seg, '/');
-        size_t      len = end == NULL ? strlen(seg) : (size_t) (end - seg);
+        size_t      len = end == NULL ? strlen(seg) : (size_t)(end - seg);
 
         if (len == 0 || (len == 1 && seg[0] == '.')
             || (len == 2 && seg[0] == '.' && seg[1] == '.'))
@@ -200,8 +200,7 @@ sl_pm_publisher_add(const char *name, struct sl_publisher *pub,
         if (!pc->override_publisher) {
             err->status = 400;
             sl_snprintf(err->msg, sizeof(err->msg),
-                        "someone is already publishing to path '%.200s'",
-                        name);
+                        "someone is already publishing to path '%.200s'", name);
             rc = SL_EEXIST;
             goto done;
         }
@@ -274,8 +273,7 @@ sl_pm_reader_add(const char *name, struct sl_pm_err *err)
     }
     if (pc->max_readers > 0 && p->readers >= pc->max_readers) {
         err->status = 400;
-        sl_snprintf(err->msg, sizeof(err->msg),
-                    "maximum reader count reached");
+        sl_snprintf(err->msg, sizeof(err->msg), "maximum reader count reached");
         goto done;
     }
     p->readers++;

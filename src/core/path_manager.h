@@ -52,12 +52,12 @@ void sl_pm_close(void);
  * the name is invalid or not configured.  The returned pointer stays valid
  * until the configuration is reloaded.
  */
-const struct sl_path_conf *sl_pm_find_conf(const char *name,
+const struct sl_path_conf *sl_pm_find_conf(const char       *name,
                                            struct sl_pm_err *err);
 
 /* Claims name for p.  0, or SL_EEXIST / SL_ENOTFOUND / SL_EINVAL + err. */
-int  sl_pm_publisher_add(const char *name, struct sl_publisher *p,
-                         struct sl_pm_err *err);
+int sl_pm_publisher_add(const char *name, struct sl_publisher *p,
+                        struct sl_pm_err *err);
 /* Attaches the publisher's stream (takes a reference). */
 void sl_pm_publisher_ready(const char *name, struct sl_publisher *p,
                            struct sl_stream *s);

@@ -38,7 +38,8 @@ sl_runtime_init(const struct sl_conf *conf)
     memset(&sl_rt, 0, sizeof(sl_rt));
     sl_rt.conf = conf;
     sl_log_init(&sl_rt.log, NULL, "%s", "");
-    n = conf->workers > 0 ? (size_t) conf->workers : (size_t) (cores > 0 ? cores : 1);
+    n = conf->workers > 0 ? (size_t)conf->workers
+                          : (size_t)(cores > 0 ? cores : 1);
     if (n > SL_MAX_WORKERS - 1) {
         n = SL_MAX_WORKERS - 1;
     }
@@ -47,7 +48,7 @@ sl_runtime_init(const struct sl_conf *conf)
     ticks = sl_calloc(n, sizeof(*ticks));
     for (i = 0; i < n; i++) {
         sl_rt.workers[i] = sl_calloc(1, sizeof(struct sl_worker));
-        rc = sl_worker_init(sl_rt.workers[i], (int) i, false, INBOX_BYTES);
+        rc = sl_worker_init(sl_rt.workers[i], (int)i, false, INBOX_BYTES);
         if (rc < 0) {
             return rc;
         }
@@ -57,7 +58,7 @@ sl_runtime_init(const struct sl_conf *conf)
         uv_timer_start(&ticks[i], on_tick, 1000, 1000);
     }
     sl_rt.control = sl_calloc(1, sizeof(struct sl_worker));
-    rc = sl_worker_init(sl_rt.control, (int) n, true, INBOX_BYTES);
+    rc = sl_worker_init(sl_rt.control, (int)n, true, INBOX_BYTES);
     if (rc < 0) {
         return rc;
     }
@@ -69,10 +70,10 @@ sl_runtime_init(const struct sl_conf *conf)
                                ? SL_PLACE_LEAST_LOADED
                                : SL_PLACE_ROUND_ROBIN;
     if (conf->worker_sequence.n > 0) {
-        sl_rt.placement.sequence = sl_calloc(conf->worker_sequence.n,
-                                             sizeof(int));
+        sl_rt.placement.sequence =
+            sl_calloc(conf->worker_sequence.n, sizeof(int));
         for (i = 0; i < conf->worker_sequence.n; i++) {
-            sl_rt.placement.sequence[i] = (int) conf->worker_sequence.v[i];
+            sl_rt.placement.sequence[i] = (int)conf->worker_sequence.v[i];
         }
         sl_rt.placement.nsequence = conf->worker_sequence.n;
     }
@@ -135,10 +136,10 @@ sl_runtime_stream_opts(const struct sl_path_conf *pc, struct sl_stream_opts *o)
     const struct sl_conf *c = sl_rt.conf;
 
     memset(o, 0, sizeof(*o));
-    o->write_queue_size = (uint32_t) c->write_queue_size;
+    o->write_queue_size = (uint32_t)c->write_queue_size;
     o->write_queue_bytes = c->write_queue_max_bytes;
     o->write_timeout_ns = c->write_timeout;
     o->gop_cache = pc->gop_cache;
-    o->gop_max_frames = (uint32_t) pc->gop_cache_max_frames;
+    o->gop_max_frames = (uint32_t)pc->gop_cache_max_frames;
     o->gop_max_bytes = pc->gop_cache_max_bytes;
 }

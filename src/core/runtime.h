@@ -26,9 +26,9 @@ struct sl_runtime {
 extern struct sl_runtime sl_rt;
 
 /* Creates the control loop and the workers (threads not started). */
-int  sl_runtime_init(const struct sl_conf *conf);
+int sl_runtime_init(const struct sl_conf *conf);
 /* Starts the worker threads. */
-int  sl_runtime_start(void);
+int sl_runtime_start(void);
 /* Calls fn(w, arg) on every media worker (asynchronously). */
 void sl_runtime_each_worker(sl_call_fn *fn, void *arg);
 /* Stops and joins the workers, frees everything. */
@@ -37,7 +37,7 @@ void sl_runtime_stop(void);
 struct sl_stream_opts;
 struct sl_path_conf;
 void sl_runtime_stream_opts(const struct sl_path_conf *pc,
-                            struct sl_stream_opts *o);
+                            struct sl_stream_opts     *o);
 
 
 #endif /* SL_CORE_RUNTIME_H */

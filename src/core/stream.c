@@ -68,18 +68,16 @@ static void            view_evict_one(struct sl_view *v);
 static void            view_notify(struct sl_view *v);
 static void            view_close_readers(struct sl_view *v, int reason);
 static void            view_maybe_free(struct sl_view *v);
-static bool            is_gop_key(const struct sl_view *v,
-                                  const struct sl_frame *f);
-static uint64_t        bytes_from(const struct sl_view *v, uint64_t seq);
-static void            reader_drop(struct sl_reader *r, uint64_t to);
-static void            post(struct sl_worker *w, struct stream_msg *m,
-                            sl_msg_fn *fn);
-static void            on_subscribe(struct sl_worker *w, struct sl_msg *m);
-static void            on_unsubscribe(struct sl_worker *w, struct sl_msg *m);
-static void            on_snapshot(struct sl_worker *w, struct sl_msg *m);
-static void            on_frame(struct sl_worker *w, struct sl_msg *m);
-static void            on_eos(struct sl_worker *w, struct sl_msg *m);
-static void            on_unsubscribed(struct sl_worker *w, struct sl_msg *m);
+static bool     is_gop_key(const struct sl_view *v, const struct sl_frame *f);
+static uint64_t bytes_from(const struct sl_view *v, uint64_t seq);
+static void     reader_drop(struct sl_reader *r, uint64_t to);
+static void     post(struct sl_worker *w, struct stream_msg *m, sl_msg_fn *fn);
+static void     on_subscribe(struct sl_worker *w, struct sl_msg *m);
+static void     on_unsubscribe(struct sl_worker *w, struct sl_msg *m);
+static void     on_snapshot(struct sl_worker *w, struct sl_msg *m);
+static void     on_frame(struct sl_worker *w, struct sl_msg *m);
+static void     on_eos(struct sl_worker *w, struct sl_msg *m);
+static void     on_unsubscribed(struct sl_worker *w, struct sl_msg *m);
 
 
 static struct sl_worker *all_workers[SL_MAX_WORKERS];
@@ -167,8 +165,8 @@ static struct sl_view *
 view_new(struct sl_stream *s, struct sl_worker *w)
 {
     struct sl_view *v = sl_calloc(1, sizeof(*v));
-    uint64_t        want = (uint64_t) s->opts.write_queue_size
-                    + s->opts.gop_max_frames + 1;
+    uint64_t        want =
+        (uint64_t)s->opts.write_queue_size + s->opts.gop_max_frames + 1;
 
     v->cap = 64;
     while (v->cap < want) {
@@ -220,7 +218,7 @@ is_gop_key(const struct sl_view *v, const struct sl_frame *f)
     if (!(f->flags & SL_FRAME_KEY)) {
         return false;
     }
-    return kt < 0 || f->track == (uint8_t) kt;
+    return kt < 0 || f->track == (uint8_t)kt;
 }
 
 
@@ -312,8 +310,8 @@ view_evict_one(struct sl_view *v)
     if (pinned) {
         if (v->ngraves == v->graves_cap) {
             v->graves_cap = v->graves_cap == 0 ? 8 : v->graves_cap * 2;
-            v->graves = sl_realloc(v->graves,
-                                   v->graves_cap * sizeof(*v->graves));
+            v->graves =
+                sl_realloc(v->graves, v->graves_cap * sizeof(*v->graves));
         }
         v->graves[v->ngraves].seq = seq;
         v->graves[v->ngraves].f = v->ring[seq & v->mask];
@@ -520,7 +518,7 @@ sl_stream_close(struct sl_stream *s)
 static void
 on_subscribe(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_stream  *s = m->s;
     struct sl_view    *ov = s->views[w->id];
     struct stream_msg *r = sl_calloc(1, sizeof(*r));
@@ -534,7 +532,7 @@ on_subscribe(struct sl_worker *w, struct sl_msg *msg)
         if (ov->gop_valid) {
             from = ov->gop_start;
         }
-        r->n = (size_t) (ov->head - from);
+        r->n = (size_t)(ov->head - from);
         r->frames = sl_calloc(r->n == 0 ? 1 : r->n, sizeof(*r->frames));
         for (seq = from; seq < ov->head; seq++) {
             r->frames[seq - from] = sl_frame_ref(ov->ring[seq & ov->mask]);
@@ -552,10 +550,10 @@ on_subscribe(struct sl_worker *w, struct sl_msg *msg)
 static void
 on_unsubscribe(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_stream  *s = m->s;
 
-    (void) w;
+    (void)w;
     if (s->subscribed[m->worker]) {
         struct stream_msg *r = sl_calloc(1, sizeof(*r));
 
@@ -571,7 +569,7 @@ on_unsubscribe(struct sl_worker *w, struct sl_msg *msg)
 static void
 on_snapshot(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_view    *v = m->s->views[w->id];
     size_t             i;
 
@@ -611,7 +609,7 @@ on_snapshot(struct sl_worker *w, struct sl_msg *msg)
 static void
 on_frame(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_view    *v = m->s->views[w->id];
 
     if (v != NULL && v->state == VIEW_ACTIVE) {
@@ -629,7 +627,7 @@ on_frame(struct sl_worker *w, struct sl_msg *msg)
 static void
 on_eos(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_view    *v = m->s->views[w->id];
 
     sl_free(m);
@@ -645,7 +643,7 @@ on_eos(struct sl_worker *w, struct sl_msg *msg)
 static void
 on_unsubscribed(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct stream_msg *m = (struct stream_msg *) msg;
+    struct stream_msg *m = (struct stream_msg *)msg;
     struct sl_stream  *s = m->s;
     struct sl_view    *v = s->views[w->id];
 
@@ -875,13 +873,13 @@ sl_stream_worker_tick(struct sl_worker *w, uint64_t now_ns)
             struct sl_reader *r = sl_container_of(it, struct sl_reader, node);
 
             if (r->pending_dropped > 0 && r->log != NULL) {
-                sl_log_warn(r->log, "reader is too slow, discarding %llu frames",
-                            (unsigned long long) r->pending_dropped);
+                sl_log_warn(r->log,
+                            "reader is too slow, discarding %llu frames",
+                            (unsigned long long)r->pending_dropped);
                 r->pending_dropped = 0;
             }
             if (r->closing || timeout == 0 || r->ack_pos >= v->head
-                || r->ack_pos < v->tail)
-            {
+                || r->ack_pos < v->tail) {
                 continue;
             }
             if (now_ns - v->ring[r->ack_pos & v->mask]->recv_ns > timeout) {

@@ -64,7 +64,7 @@ struct sl_track {
     uint32_t channels;
     char    *fmtp; /* NULL or the fmtp parameters */
     /* Codec parameters for readers that need them (width, height...). */
-    int      width, height;
+    int width, height;
 };
 
 struct sl_stream_desc {
@@ -90,42 +90,42 @@ typedef void sl_reader_fn(struct sl_reader *r);
 typedef void sl_reader_close_fn(struct sl_reader *r, int reason);
 
 struct sl_reader {
-    struct sl_list  node; /* in view->readers */
-    struct sl_view *view;
-    uint64_t        pos;     /* next frame to hand out */
-    uint64_t        ack_pos; /* frames below are no longer needed */
-    bool            wait_key;
-    bool            use_gop;
-    bool            attached;
-    bool            closing;
-    int             fmt; /* enum sl_frame_fmt the reader consumes */
-    sl_reader_fn   *on_frames;
+    struct sl_list      node; /* in view->readers */
+    struct sl_view     *view;
+    uint64_t            pos;     /* next frame to hand out */
+    uint64_t            ack_pos; /* frames below are no longer needed */
+    bool                wait_key;
+    bool                use_gop;
+    bool                attached;
+    bool                closing;
+    int                 fmt; /* enum sl_frame_fmt the reader consumes */
+    sl_reader_fn       *on_frames;
     sl_reader_close_fn *on_close;
-    void           *ud;
-    uint64_t        dropped;
-    uint64_t        pending_dropped; /* not yet logged */
-    struct sl_log  *log;
+    void               *ud;
+    uint64_t            dropped;
+    uint64_t            pending_dropped; /* not yet logged */
+    struct sl_log      *log;
 };
 
 struct sl_stream {
-    atomic_uint       refs;
-    char              pad_[64 - sizeof(atomic_uint)];
-    struct sl_worker *owner;
+    atomic_uint           refs;
+    char                  pad_[64 - sizeof(atomic_uint)];
+    struct sl_worker     *owner;
     struct sl_stream_desc desc;
     struct sl_stream_opts opts;
     char                  path[256];
     struct sl_log         log;
     /* Owner only. */
-    bool                  closed;
-    bool                  subscribed[SL_MAX_WORKERS];
-    bool                  gap[SL_MAX_WORKERS];
-    uint64_t              frames_in;
+    bool     closed;
+    bool     subscribed[SL_MAX_WORKERS];
+    bool     gap[SL_MAX_WORKERS];
+    uint64_t frames_in;
     /* views[i] is touched only by worker i. */
-    struct sl_view       *views[SL_MAX_WORKERS];
-    atomic_ullong         bytes_in;
-    atomic_ullong         bytes_out;
-    atomic_uint           readers;
-    atomic_uint           fmt_readers[SL_FMT_COUNT];
+    struct sl_view *views[SL_MAX_WORKERS];
+    atomic_ullong   bytes_in;
+    atomic_ullong   bytes_out;
+    atomic_uint     readers;
+    atomic_uint     fmt_readers[SL_FMT_COUNT];
 };
 
 
@@ -147,7 +147,7 @@ void sl_stream_close(struct sl_stream *s);
  * on_frames is called (later, never from inside this call) whenever frames
  * become available.
  */
-int  sl_stream_reader_add(struct sl_stream *s, struct sl_reader *r);
+int sl_stream_reader_add(struct sl_stream *s, struct sl_reader *r);
 /* Detaches r (idempotent).  Safe from inside r's callbacks. */
 void sl_stream_reader_remove(struct sl_reader *r);
 
@@ -159,14 +159,14 @@ void sl_stream_reader_remove(struct sl_reader *r);
 struct sl_frame *sl_reader_peek(struct sl_reader *r);
 void             sl_reader_advance(struct sl_reader *r);
 /* Everything handed out so far has been written: release it. */
-void             sl_reader_ack(struct sl_reader *r);
+void sl_reader_ack(struct sl_reader *r);
 /* Sequence helpers for RTSP's RTP-Info: the first frame of each track at or
  * after the reader's position (NULL if none yet).  Returns false while the
  * reader is still waiting for a keyframe. */
-bool             sl_reader_first_frames(struct sl_reader *r,
-                                        struct sl_frame **out, size_t n);
+bool sl_reader_first_frames(struct sl_reader *r, struct sl_frame **out,
+                            size_t n);
 /* True if frames are queued for r (after drop policy). */
-bool             sl_reader_has_frames(struct sl_reader *r);
+bool sl_reader_has_frames(struct sl_reader *r);
 
 /* Tells streams which worker has which index (once, at start-up). */
 void sl_stream_set_workers(struct sl_worker **workers, size_t n);

@@ -23,7 +23,7 @@ sl_addr_parse_listen(const char *s, struct sockaddr_storage *out, bool *any)
         return SL_EINVAL;
     }
     host.p = s;
-    host.len = (size_t) (colon - s);
+    host.len = (size_t)(colon - s);
     port.p = colon + 1;
     port.len = all.len - host.len - 1;
     if (sl_parse_u32(port, 65535, &p) < 0) {
@@ -39,11 +39,11 @@ sl_addr_parse_listen(const char *s, struct sockaddr_storage *out, bool *any)
     memcpy(hbuf, host.p, host.len);
     hbuf[host.len] = '\0';
     if (host.len == 0) {
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *) out;
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
 
         a6->sin6_family = AF_INET6;
         a6->sin6_addr = in6addr_any;
-        a6->sin6_port = htons((uint16_t) p);
+        a6->sin6_port = htons((uint16_t)p);
         *any = true;
         return 0;
     }
@@ -51,20 +51,20 @@ sl_addr_parse_listen(const char *s, struct sockaddr_storage *out, bool *any)
         sl_strlcpy(hbuf, "127.0.0.1", sizeof(hbuf));
     }
     {
-        struct sockaddr_in *a4 = (struct sockaddr_in *) out;
+        struct sockaddr_in *a4 = (struct sockaddr_in *)out;
 
         if (inet_pton(AF_INET, hbuf, &a4->sin_addr) == 1) {
             a4->sin_family = AF_INET;
-            a4->sin_port = htons((uint16_t) p);
+            a4->sin_port = htons((uint16_t)p);
             return 0;
         }
     }
     {
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *) out;
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
 
         if (inet_pton(AF_INET6, hbuf, &a6->sin6_addr) == 1) {
             a6->sin6_family = AF_INET6;
-            a6->sin6_port = htons((uint16_t) p);
+            a6->sin6_port = htons((uint16_t)p);
             return 0;
         }
     }
@@ -77,16 +77,16 @@ sl_addr_format_ip(const struct sockaddr *sa, char *out, size_t size)
 {
     out[0] = '\0';
     if (sa->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out,
-                  (socklen_t) size);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                  (socklen_t)size);
     } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *) sa;
+        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
 
         if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
             inet_ntop(AF_INET, &a6->sin6_addr.s6_addr[12], out,
-                      (socklen_t) size);
+                      (socklen_t)size);
         } else {
-            inet_ntop(AF_INET6, &a6->sin6_addr, out, (socklen_t) size);
+            inet_ntop(AF_INET6, &a6->sin6_addr, out, (socklen_t)size);
         }
     }
 }
@@ -101,7 +101,7 @@ sl_addr_format(const struct sockaddr *sa, char *out, size_t size)
     sl_addr_format_ip(sa, ip, sizeof(ip));
     v6 = strchr(ip, ':') != NULL;
     sl_snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", ip,
-                (unsigned) sl_addr_port(sa));
+                (unsigned)sl_addr_port(sa));
 }
 
 
@@ -109,10 +109,10 @@ uint16_t
 sl_addr_port(const struct sockaddr *sa)
 {
     if (sa->sa_family == AF_INET) {
-        return ntohs(((const struct sockaddr_in *) sa)->sin_port);
+        return ntohs(((const struct sockaddr_in *)sa)->sin_port);
     }
     if (sa->sa_family == AF_INET6) {
-        return ntohs(((const struct sockaddr_in6 *) sa)->sin6_port);
+        return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
     }
     return 0;
 }
@@ -122,9 +122,9 @@ void
 sl_addr_set_port(struct sockaddr_storage *ss, uint16_t port)
 {
     if (ss->ss_family == AF_INET) {
-        ((struct sockaddr_in *) ss)->sin_port = htons(port);
+        ((struct sockaddr_in *)ss)->sin_port = htons(port);
     } else if (ss->ss_family == AF_INET6) {
-        ((struct sockaddr_in6 *) ss)->sin6_port = htons(port);
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
     }
 }
 
@@ -133,7 +133,7 @@ void
 sl_addr_unmap(struct sockaddr_storage *ss)
 {
     struct sockaddr_in6 a6;
-    struct sockaddr_in *a4 = (struct sockaddr_in *) ss;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 
     if (ss->ss_family != AF_INET6) {
         return;
@@ -162,12 +162,12 @@ sl_addr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
         return false;
     }
     if (x.ss_family == AF_INET) {
-        return memcmp(&((struct sockaddr_in *) &x)->sin_addr,
-                      &((struct sockaddr_in *) &y)->sin_addr, 4)
+        return memcmp(&((struct sockaddr_in *)&x)->sin_addr,
+                      &((struct sockaddr_in *)&y)->sin_addr, 4)
                == 0;
     }
-    return memcmp(&((struct sockaddr_in6 *) &x)->sin6_addr,
-                  &((struct sockaddr_in6 *) &y)->sin6_addr, 16)
+    return memcmp(&((struct sockaddr_in6 *)&x)->sin6_addr,
+                  &((struct sockaddr_in6 *)&y)->sin6_addr, 16)
            == 0;
 }
 
@@ -180,14 +180,14 @@ sl_addr_key(const struct sockaddr *sa)
     memcpy(&x, sa, sl_addr_len(sa));
     sl_addr_unmap(&x);
     if (x.ss_family == AF_INET) {
-        const struct sockaddr_in *a4 = (const struct sockaddr_in *) &x;
-        uint64_t k = ((uint64_t) ntohl(a4->sin_addr.s_addr) << 16)
-                     | ntohs(a4->sin_port);
+        const struct sockaddr_in *a4 = (const struct sockaddr_in *)&x;
+        uint64_t                  k =
+            ((uint64_t)ntohl(a4->sin_addr.s_addr) << 16) | ntohs(a4->sin_port);
 
         return k | (1ull << 63);
     }
     {
-        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *) &x;
+        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&x;
         uint8_t                    b[18];
 
         memcpy(b, &a6->sin6_addr, 16);

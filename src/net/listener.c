@@ -33,7 +33,7 @@ sl_placement_pick(struct sl_placement *p)
     if (p->nsequence > 0) {
         int idx = p->sequence[n % p->nsequence];
 
-        if (idx >= 0 && (size_t) idx < p->nworkers) {
+        if (idx >= 0 && (size_t)idx < p->nworkers) {
             return p->workers[idx];
         }
     }
@@ -41,8 +41,7 @@ sl_placement_pick(struct sl_placement *p)
         best = 0;
         for (i = 1; i < p->nworkers; i++) {
             if (atomic_load(&p->workers[i]->conns)
-                < atomic_load(&p->workers[best]->conns))
-            {
+                < atomic_load(&p->workers[best]->conns)) {
                 best = i;
             }
         }
@@ -69,8 +68,8 @@ sl_listener_open(struct sl_listener *l, struct sl_worker *control,
     fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0 && any) {
         /* No IPv6: fall back to IPv4 any. */
-        struct sockaddr_in *a4 = (struct sockaddr_in *) &ss;
-        uint16_t            port = sl_addr_port((struct sockaddr *) &ss);
+        struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+        uint16_t            port = sl_addr_port((struct sockaddr *)&ss);
 
         memset(&ss, 0, sizeof(ss));
         a4->sin_family = AF_INET;
@@ -84,7 +83,7 @@ sl_listener_open(struct sl_listener *l, struct sl_worker *control,
     if (ss.ss_family == AF_INET6 && any) {
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
     }
-    if (bind(fd, (struct sockaddr *) &ss, sl_addr_len((struct sockaddr *) &ss))
+    if (bind(fd, (struct sockaddr *)&ss, sl_addr_len((struct sockaddr *)&ss))
             < 0
         || listen(fd, 1024) < 0)
     {
@@ -118,18 +117,18 @@ on_readable(uv_poll_t *h, int status, int events)
     struct sl_listener *l = h->data;
     int                 i;
 
-    (void) events;
+    (void)events;
     if (status < 0) {
         return;
     }
     for (i = 0; i < 256; i++) {
-        struct accept_msg *am;
+        struct accept_msg      *am;
         struct sockaddr_storage peer;
-        socklen_t          plen = sizeof(peer);
-        int                fd, one = 1;
-        struct sl_worker  *w;
+        socklen_t               plen = sizeof(peer);
+        int                     fd, one = 1;
+        struct sl_worker       *w;
 
-        fd = accept4(l->fd, (struct sockaddr *) &peer, &plen,
+        fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) {
@@ -158,7 +157,7 @@ on_readable(uv_poll_t *h, int status, int events)
 static void
 on_accept_msg(struct sl_worker *w, struct sl_msg *m)
 {
-    struct accept_msg *am = (struct accept_msg *) m;
+    struct accept_msg *am = (struct accept_msg *)m;
 
     am->fn(w, am->fd, &am->peer, am->ud);
     sl_free(am);
@@ -184,5 +183,5 @@ sl_listener_close(struct sl_listener *l)
         return;
     }
     uv_poll_stop(&l->poll);
-    uv_close((uv_handle_t *) &l->poll, on_poll_closed);
+    uv_close((uv_handle_t *)&l->poll, on_poll_closed);
 }

@@ -54,10 +54,10 @@ struct sl_listener {
  * thread, or before the control loop runs.  Fails with -EADDRINUSE when the
  * port is taken.  Returns 0 or a negative code.
  */
-int  sl_listener_open(struct sl_listener *l, struct sl_worker *control,
-                      const char *addr, struct sl_placement *placement,
-                      sl_accept_fn *on_accept, void *ud,
-                      const struct sl_log *log);
+int sl_listener_open(struct sl_listener *l, struct sl_worker *control,
+                     const char *addr, struct sl_placement *placement,
+                     sl_accept_fn *on_accept, void *ud,
+                     const struct sl_log *log);
 /* Stops accepting and closes the socket (on the control thread). */
 void sl_listener_close(struct sl_listener *l);
 

@@ -39,8 +39,8 @@ static void on_poll_closed(uv_handle_t *h);
 
 
 int
-sl_udp_mux_open(struct sl_udp_mux *m, struct sl_worker *owner,
-                const char *addr, const struct sl_log *log)
+sl_udp_mux_open(struct sl_udp_mux *m, struct sl_worker *owner, const char *addr,
+                const struct sl_log *log)
 {
     struct sockaddr_storage ss;
     bool                    any;
@@ -58,9 +58,8 @@ sl_udp_mux_open(struct sl_udp_mux *m, struct sl_worker *owner,
     if (ss.ss_family == AF_INET6 && any) {
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
     }
-    if (bind(fd, (struct sockaddr *) &ss, sl_addr_len((struct sockaddr *) &ss))
-        < 0)
-    {
+    if (bind(fd, (struct sockaddr *)&ss, sl_addr_len((struct sockaddr *)&ss))
+        < 0) {
         rc = -errno;
         close(fd);
         return rc;
@@ -68,7 +67,7 @@ sl_udp_mux_open(struct sl_udp_mux *m, struct sl_worker *owner,
     m->fd = fd;
     m->owner = owner;
     sl_hmap_init(&m->routes);
-    m->rxbuf = sl_malloc((size_t) SL_UDP_BATCH_MAX * RX_SLOT);
+    m->rxbuf = sl_malloc((size_t)SL_UDP_BATCH_MAX * RX_SLOT);
     sl_strlcpy(m->addr, addr, sizeof(m->addr));
     if (log != NULL) {
         m->log = *log;
@@ -90,10 +89,10 @@ sl_udp_mux_port(const struct sl_udp_mux *m)
     struct sockaddr_storage ss;
     socklen_t               len = sizeof(ss);
 
-    if (getsockname(m->fd, (struct sockaddr *) &ss, &len) < 0) {
+    if (getsockname(m->fd, (struct sockaddr *)&ss, &len) < 0) {
         return 0;
     }
-    return sl_addr_port((struct sockaddr *) &ss);
+    return sl_addr_port((struct sockaddr *)&ss);
 }
 
 
@@ -107,13 +106,13 @@ on_readable(uv_poll_t *h, int status, int events)
     int                     n, i, j, rounds;
     bool                    done[SL_UDP_BATCH_MAX];
 
-    (void) events;
+    (void)events;
     if (status < 0) {
         return;
     }
     for (rounds = 0; rounds < 16; rounds++) {
         for (i = 0; i < SL_UDP_BATCH_MAX; i++) {
-            iov[i].iov_base = m->rxbuf + (size_t) i * RX_SLOT;
+            iov[i].iov_base = m->rxbuf + (size_t)i * RX_SLOT;
             iov[i].iov_len = RX_SLOT;
             memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
             msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -136,21 +135,21 @@ on_readable(uv_poll_t *h, int status, int events)
                 continue;
             }
             r = sl_hmap_get(&m->routes,
-                            sl_addr_key((struct sockaddr *) &from[i]));
+                            sl_addr_key((struct sockaddr *)&from[i]));
             if (r == NULL) {
                 m->unknown_drops++;
                 continue;
             }
             for (j = i; j < n; j++) {
                 if (!done[j]
-                    && sl_addr_key((struct sockaddr *) &from[j])
-                           == sl_addr_key((struct sockaddr *) &r->peer))
+                    && sl_addr_key((struct sockaddr *)&from[j])
+                           == sl_addr_key((struct sockaddr *)&r->peer))
                 {
                     total += msgs[j].msg_len;
                 }
             }
             b = sl_malloc(sizeof(*b) + total);
-            b->data = (uint8_t *) (b + 1);
+            b->data = (uint8_t *)(b + 1);
             b->msg.fn = on_batch_msg;
             b->msg.bytes = total + sizeof(*b);
             b->id = r->id;
@@ -159,14 +158,14 @@ on_readable(uv_poll_t *h, int status, int events)
             b->n = 0;
             for (j = i; j < n; j++) {
                 if (done[j]
-                    || sl_addr_key((struct sockaddr *) &from[j])
-                           != sl_addr_key((struct sockaddr *) &r->peer))
+                    || sl_addr_key((struct sockaddr *)&from[j])
+                           != sl_addr_key((struct sockaddr *)&r->peer))
                 {
                     continue;
                 }
                 done[j] = true;
                 memcpy(b->data + pos, iov[j].iov_base, msgs[j].msg_len);
-                b->off[b->n] = (uint32_t) pos;
+                b->off[b->n] = (uint32_t)pos;
                 b->len[b->n] = msgs[j].msg_len;
                 b->n++;
                 pos += msgs[j].msg_len;
@@ -186,7 +185,7 @@ on_readable(uv_poll_t *h, int status, int events)
 static void
 on_batch_msg(struct sl_worker *w, struct sl_msg *m)
 {
-    struct sl_udp_batch *b = (struct sl_udp_batch *) m;
+    struct sl_udp_batch *b = (struct sl_udp_batch *)m;
 
     b->fn(w, b);
     sl_free(b);
@@ -196,12 +195,12 @@ on_batch_msg(struct sl_worker *w, struct sl_msg *m)
 static void
 on_route_msg(struct sl_worker *w, struct sl_msg *msg)
 {
-    struct route_msg *rm = (struct route_msg *) msg;
+    struct route_msg  *rm = (struct route_msg *)msg;
     struct sl_udp_mux *m = rm->mux;
-    uint64_t          key = sl_addr_key((struct sockaddr *) &rm->peer);
-    struct route     *r = sl_hmap_get(&m->routes, key);
+    uint64_t           key = sl_addr_key((struct sockaddr *)&rm->peer);
+    struct route      *r = sl_hmap_get(&m->routes, key);
 
-    (void) w;
+    (void)w;
     if (rm->add) {
         if (r == NULL) {
             r = sl_calloc(1, sizeof(*r));
@@ -268,14 +267,14 @@ sl_udp_mux_sendmmsg(struct sl_udp_mux *m, struct mmsghdr *msgs, unsigned n)
             if (errno == EINTR) {
                 continue;
             }
-            return sent > 0 ? (int) sent : -errno;
+            return sent > 0 ? (int)sent : -errno;
         }
         if (r == 0) {
             break;
         }
-        sent += (unsigned) r;
+        sent += (unsigned)r;
     }
-    return (int) sent;
+    return (int)sent;
 }
 
 
@@ -304,5 +303,5 @@ sl_udp_mux_close(struct sl_udp_mux *m)
         return;
     }
     uv_poll_stop(&m->poll);
-    uv_close((uv_handle_t *) &m->poll, on_poll_closed);
+    uv_close((uv_handle_t *)&m->poll, on_poll_closed);
 }

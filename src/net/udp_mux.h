@@ -59,8 +59,7 @@ void sl_udp_mux_route(struct sl_udp_mux *m, const struct sockaddr *peer,
 void sl_udp_mux_unroute(struct sl_udp_mux *m, const struct sockaddr *peer,
                         uint64_t id);
 /* Thread-safe; returns the number of datagrams sent or -errno. */
-int  sl_udp_mux_sendmmsg(struct sl_udp_mux *m, struct mmsghdr *msgs,
-                         unsigned n);
+int sl_udp_mux_sendmmsg(struct sl_udp_mux *m, struct mmsghdr *msgs, unsigned n);
 uint16_t sl_udp_mux_port(const struct sl_udp_mux *m);
 
 

@@ -12,13 +12,13 @@ struct call_msg {
 };
 
 
-static void          on_async(uv_async_t *a);
+static void           on_async(uv_async_t *a);
 static struct sl_msg *inbox_pop(struct sl_worker *w);
-static void          inbox_push(struct sl_worker *w, struct sl_msg *m);
-static void          thread_main(void *arg);
-static void          close_walk(uv_handle_t *h, void *arg);
-static void          on_stop_msg(struct sl_worker *w, struct sl_msg *m);
-static void          on_call_msg(struct sl_worker *w, struct sl_msg *m);
+static void           inbox_push(struct sl_worker *w, struct sl_msg *m);
+static void           thread_main(void *arg);
+static void           close_walk(uv_handle_t *h, void *arg);
+static void           on_stop_msg(struct sl_worker *w, struct sl_msg *m);
+static void           on_call_msg(struct sl_worker *w, struct sl_msg *m);
 
 
 static _Thread_local struct sl_worker *self;
@@ -77,8 +77,8 @@ static struct sl_msg *
 inbox_pop(struct sl_worker *w)
 {
     struct sl_msg *tail = w->tail;
-    struct sl_msg *next = atomic_load_explicit(&tail->next,
-                                               memory_order_acquire);
+    struct sl_msg *next =
+        atomic_load_explicit(&tail->next, memory_order_acquire);
 
     if (tail == &w->stub) {
         if (next == NULL) {
@@ -177,7 +177,7 @@ sl_worker_run_here(struct sl_worker *w)
 static void
 close_walk(uv_handle_t *h, void *arg)
 {
-    (void) arg;
+    (void)arg;
     if (!uv_is_closing(h)) {
         uv_close(h, NULL);
     }
@@ -245,7 +245,7 @@ sl_worker_drain(struct sl_worker *w)
 uint64_t
 sl_worker_handle_add(struct sl_worker *w, void *p)
 {
-    uint64_t id = ((uint64_t) (w->id + 1) << 48) | w->next_handle++;
+    uint64_t id = ((uint64_t)(w->id + 1) << 48) | w->next_handle++;
 
     sl_hmap_put(&w->handles, id, p);
     return id;
@@ -269,7 +269,7 @@ sl_worker_handle_del(struct sl_worker *w, uint64_t id)
 static void
 on_call_msg(struct sl_worker *w, struct sl_msg *m)
 {
-    struct call_msg *c = (struct call_msg *) m;
+    struct call_msg *c = (struct call_msg *)m;
     sl_call_fn      *fn = c->fn;
     void            *arg = c->arg;
 

@@ -47,12 +47,12 @@ struct sl_msg {
 };
 
 struct sl_worker {
-    int          id; /* 0..N-1 for media workers, N for control */
-    bool         is_control;
-    uv_loop_t    loop;
-    uv_async_t   async;
-    uv_thread_t  thread;
-    bool         running;
+    int           id; /* 0..N-1 for media workers, N for control */
+    bool          is_control;
+    uv_loop_t     loop;
+    uv_async_t    async;
+    uv_thread_t   thread;
+    bool          running;
     struct sl_log log;
 
     /* Inbox: producers push at head, the owner pops at tail. */
@@ -60,10 +60,10 @@ struct sl_worker {
     struct sl_msg *_Atomic head;
     char                   pad1_[64 - sizeof(void *)];
     struct sl_msg         *tail;
-    struct sl_msg  stub;
-    atomic_size_t  queued_bytes;
-    size_t         max_bytes;
-    atomic_ullong  refused; /* messages refused because of the cap */
+    struct sl_msg          stub;
+    atomic_size_t          queued_bytes;
+    size_t                 max_bytes;
+    atomic_ullong          refused; /* messages refused because of the cap */
 
     atomic_uint conns; /* connections placed here (for leastLoaded) */
 
@@ -75,10 +75,10 @@ struct sl_worker {
 
 
 /* Prepares the loop and inbox (does not start the thread). 0 or -errno. */
-int  sl_worker_init(struct sl_worker *w, int id, bool is_control,
-                    size_t max_bytes);
+int sl_worker_init(struct sl_worker *w, int id, bool is_control,
+                   size_t max_bytes);
 /* Runs the loop on a new thread. */
-int  sl_worker_start(struct sl_worker *w);
+int sl_worker_start(struct sl_worker *w);
 /* Runs the loop on the calling thread until sl_worker_stop (control loop). */
 void sl_worker_run_here(struct sl_worker *w);
 /*
@@ -94,9 +94,9 @@ bool sl_worker_post(struct sl_worker *w, struct sl_msg *m);
 /* The worker running on the calling thread, or NULL. */
 struct sl_worker *sl_worker_self(void);
 /* Declares the calling thread to be w's (unit tests drive loops by hand). */
-void              sl_worker_set_self(struct sl_worker *w);
+void sl_worker_set_self(struct sl_worker *w);
 /* Runs w's pending inbox messages on the calling thread (tests). */
-void              sl_worker_drain(struct sl_worker *w);
+void sl_worker_drain(struct sl_worker *w);
 
 /* Handle table: only on the owning worker's thread. */
 uint64_t sl_worker_handle_add(struct sl_worker *w, void *p);
@@ -105,7 +105,7 @@ void     sl_worker_handle_del(struct sl_worker *w, uint64_t id);
 
 /* Calls fn(w, arg) on worker w's thread (allocates a message). */
 typedef void sl_call_fn(struct sl_worker *w, void *arg);
-void sl_worker_call(struct sl_worker *w, sl_call_fn *fn, void *arg);
+void         sl_worker_call(struct sl_worker *w, sl_call_fn *fn, void *arg);
 
 
 #endif /* SL_NET_WORKER_H */

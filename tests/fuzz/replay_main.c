@@ -31,14 +31,14 @@ run_file(const char *path)
     fseek(f, 0, SEEK_END);
     n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    data = malloc(n > 0 ? (size_t) n : 1);
-    if (data == NULL || (n > 0 && fread(data, 1, (size_t) n, f) != (size_t) n)) {
+    data = malloc(n > 0 ? (size_t)n : 1);
+    if (data == NULL || (n > 0 && fread(data, 1, (size_t)n, f) != (size_t)n)) {
         fclose(f);
         free(data);
         return -1;
     }
     fclose(f);
-    LLVMFuzzerTestOneInput(data, (size_t) n);
+    LLVMFuzzerTestOneInput(data, (size_t)n);
     free(data);
     return 0;
 }

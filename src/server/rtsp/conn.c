@@ -26,7 +26,7 @@ struct req {
     struct sl_rtsp_url  url;
     char                path[256]; /* stream path, control suffix removed */
     char                query[256];
-    int                 track;    /* from a SETUP control suffix, or -1 */
+    int                 track; /* from a SETUP control suffix, or -1 */
     char                full_url[512];
 };
 
@@ -45,19 +45,18 @@ static void on_closed(uv_handle_t *h);
 static void on_timer(uv_timer_t *t);
 static void process_input(struct rtsp_conn *c);
 static int  handle_request(struct rtsp_conn *c, struct sl_rtsp_msg *m);
-static int  parse_req(struct rtsp_conn *c, struct sl_rtsp_msg *m,
-                      struct req *r);
-static int  check_auth(struct rtsp_conn *c, struct req *r, int action);
-static int  on_options(struct rtsp_conn *c, struct req *r);
-static int  on_describe(struct rtsp_conn *c, struct req *r);
-static int  on_announce(struct rtsp_conn *c, struct req *r);
-static int  on_setup(struct rtsp_conn *c, struct req *r);
-static int  on_play(struct rtsp_conn *c, struct req *r);
-static int  on_record(struct rtsp_conn *c, struct req *r);
-static int  on_pause(struct rtsp_conn *c, struct req *r);
-static int  on_teardown(struct rtsp_conn *c, struct req *r);
-static int  reply_error(struct rtsp_conn *c, struct req *r, int status,
-                        const char *msg);
+static int parse_req(struct rtsp_conn *c, struct sl_rtsp_msg *m, struct req *r);
+static int check_auth(struct rtsp_conn *c, struct req *r, int action);
+static int on_options(struct rtsp_conn *c, struct req *r);
+static int on_describe(struct rtsp_conn *c, struct req *r);
+static int on_announce(struct rtsp_conn *c, struct req *r);
+static int on_setup(struct rtsp_conn *c, struct req *r);
+static int on_play(struct rtsp_conn *c, struct req *r);
+static int on_record(struct rtsp_conn *c, struct req *r);
+static int on_pause(struct rtsp_conn *c, struct req *r);
+static int on_teardown(struct rtsp_conn *c, struct req *r);
+static int reply_error(struct rtsp_conn *c, struct req *r, int status,
+                       const char *msg);
 static bool session_matches(struct rtsp_conn *c, struct req *r);
 
 
@@ -68,10 +67,10 @@ sl_rtsp_conn_accept(struct sl_worker *w, int fd,
     struct rtsp_conn *c = sl_calloc(1, sizeof(*c));
     uint8_t           nonce[16];
 
-    (void) ud;
+    (void)ud;
     c->w = w;
     c->peer = *peer;
-    sl_addr_format((const struct sockaddr *) peer, c->peer_str,
+    sl_addr_format((const struct sockaddr *)peer, c->peer_str,
                    sizeof(c->peer_str));
     sl_log_init(&c->log, &sl_rtsp_srv.log, "[conn %s]", c->peer_str);
     sl_dbuf_init(&c->in, RTSP_IN_CAP);
@@ -93,7 +92,7 @@ sl_rtsp_conn_accept(struct sl_worker *w, int fd,
     }
     sl_log_info(&c->log, "opened");
     sl_log_debug(&c->log, "placed on worker %d", w->id);
-    uv_read_start((uv_stream_t *) &c->tcp, on_alloc, on_read);
+    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     uv_timer_start(&c->timer, on_timer, 1000, 1000);
 }
 
@@ -105,12 +104,12 @@ on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
     size_t            want = 65536;
     uint8_t          *p;
 
-    (void) hint;
+    (void)hint;
     if (c->in.cap - c->in.len < want) {
         want = c->in.cap - c->in.len;
     }
     p = want > 0 ? sl_dbuf_reserve(&c->in, want) : NULL;
-    buf->base = (char *) p;
+    buf->base = (char *)p;
     buf->len = p == NULL ? 0 : want;
 }
 
@@ -120,9 +119,9 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct rtsp_conn *c = s->data;
 
-    (void) buf;
+    (void)buf;
     if (n < 0) {
-        rtsp_conn_close(c, n == UV_EOF ? "EOF" : uv_strerror((int) n));
+        rtsp_conn_close(c, n == UV_EOF ? "EOF" : uv_strerror((int)n));
         return;
     }
     if (n == 0) {
@@ -131,8 +130,8 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         }
         return;
     }
-    sl_dbuf_commit(&c->in, (size_t) n);
-    c->bytes_in += (uint64_t) n;
+    sl_dbuf_commit(&c->in, (size_t)n);
+    c->bytes_in += (uint64_t)n;
     c->last_activity_ns = sl_now_ns();
     process_input(c);
 }
@@ -142,10 +141,10 @@ static void
 process_input(struct rtsp_conn *c)
 {
     while (!c->closing && c->in.len > 0 && !c->auth_waiting) {
-        const uint8_t     *p = sl_dbuf_data(&c->in);
-        size_t             len = c->in.len;
-        size_t             noise = sl_rtsp_skip_noise(p, len);
-        int                rc;
+        const uint8_t *p = sl_dbuf_data(&c->in);
+        size_t         len = c->in.len;
+        size_t         noise = sl_rtsp_skip_noise(p, len);
+        int            rc;
 
         if (noise > 0) {
             /* Stray line ends between messages (keepalive noise). */
@@ -165,11 +164,10 @@ process_input(struct rtsp_conn *c)
                 return;
             }
             if (c->session != NULL) {
-                rtsp_session_interleaved(c, c->session, ch,
-                                         (const uint8_t *) payload.p,
-                                         payload.len);
+                rtsp_session_interleaved(
+                    c, c->session, ch, (const uint8_t *)payload.p, payload.len);
             }
-            sl_dbuf_consume(&c->in, (size_t) rc);
+            sl_dbuf_consume(&c->in, (size_t)rc);
             continue;
         }
         {
@@ -195,7 +193,7 @@ process_input(struct rtsp_conn *c)
             if (m->is_response) {
                 /* Replies to our (absent) requests are ignored. */
                 sl_free(m);
-                sl_dbuf_consume(&c->in, (size_t) rc);
+                sl_dbuf_consume(&c->in, (size_t)rc);
                 continue;
             }
             handle_request(c, m);
@@ -203,7 +201,7 @@ process_input(struct rtsp_conn *c)
             if (c->closing) {
                 return;
             }
-            sl_dbuf_consume(&c->in, (size_t) rc);
+            sl_dbuf_consume(&c->in, (size_t)rc);
         }
     }
 }
@@ -256,7 +254,7 @@ rtsp_conn_flush(struct rtsp_conn *c)
         c->ctl_inflight = c->ctl;
         c->ctl = tmp;
         sl_dbuf_reset(&c->ctl);
-        iov[n].base = (char *) sl_dbuf_data(&c->ctl_inflight);
+        iov[n].base = (char *)sl_dbuf_data(&c->ctl_inflight);
         iov[n].len = c->ctl_inflight.len;
         n++;
     }
@@ -264,8 +262,8 @@ rtsp_conn_flush(struct rtsp_conn *c)
     if (c->session != NULL && c->session->reading && !c->session->udp
         && !c->session->play_pending)
     {
-        int added = rtsp_session_fill_iov(c, c->session, iov + n,
-                                          RTSP_MAX_IOV - n);
+        int added =
+            rtsp_session_fill_iov(c, c->session, iov + n, RTSP_MAX_IOV - n);
 
         if (added > 0) {
             n += added;
@@ -281,20 +279,18 @@ rtsp_conn_flush(struct rtsp_conn *c)
     {
         size_t i, total = 0;
 
-        for (i = 0; i < (size_t) n; i++) {
+        for (i = 0; i < (size_t)n; i++) {
             total += iov[i].len;
         }
         c->bytes_out += total;
         if (c->session != NULL && c->session->stream != NULL
-            && c->media_inflight)
-        {
+            && c->media_inflight) {
             atomic_fetch_add_explicit(&c->session->stream->bytes_out, total,
                                       memory_order_relaxed);
         }
     }
     c->writing = true;
-    if (uv_write(&c->wreq, (uv_stream_t *) &c->tcp, iov, (unsigned) n,
-                 on_written)
+    if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, iov, (unsigned)n, on_written)
         < 0)
     {
         c->writing = false;
@@ -342,8 +338,8 @@ rtsp_conn_close(struct rtsp_conn *c, const char *reason)
     atomic_fetch_sub(&c->w->conns, 1);
     sl_log_info(&c->log, "closed: %s", reason);
     uv_timer_stop(&c->timer);
-    uv_close((uv_handle_t *) &c->timer, on_closed);
-    uv_close((uv_handle_t *) &c->tcp, on_closed);
+    uv_close((uv_handle_t *)&c->timer, on_closed);
+    uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
 
@@ -420,7 +416,7 @@ parse_req(struct rtsp_conn *c, struct sl_rtsp_msg *m, struct req *r)
         memcpy(r->query, r->url.query.p, r->url.query.len);
     }
     r->query[r->url.query.len] = '\0';
-    (void) c;
+    (void)c;
     return 0;
 }
 
@@ -444,20 +440,18 @@ on_auth_delay(uv_timer_t *t)
 
         c->auth_waiting = false;
         sl_dbuf_init(&hdr, sizeof(tmp));
-        sl_rtsp_www_authenticate(&hdr, (sl_rt.conf->rtsp_auth_methods
-                                        & SL_CONF_RTSP_AUTH_BASIC)
-                                           != 0,
-                                 (sl_rt.conf->rtsp_auth_methods
-                                  & SL_CONF_RTSP_AUTH_DIGEST)
-                                     != 0,
-                                 RTSP_REALM, c->nonce);
+        sl_rtsp_www_authenticate(
+            &hdr,
+            (sl_rt.conf->rtsp_auth_methods & SL_CONF_RTSP_AUTH_BASIC) != 0,
+            (sl_rt.conf->rtsp_auth_methods & SL_CONF_RTSP_AUTH_DIGEST) != 0,
+            RTSP_REALM, c->nonce);
         sl_dbuf_add(&hdr, "", 1);
         rtsp_conn_reply(c, 401, sl_str_from(d->cseq),
-                        (const char *) sl_dbuf_data(&hdr), NULL, 0);
+                        (const char *)sl_dbuf_data(&hdr), NULL, 0);
         sl_dbuf_free(&hdr);
         process_input(c);
     }
-    uv_close((uv_handle_t *) &d->timer, on_delay_closed);
+    uv_close((uv_handle_t *)&d->timer, on_delay_closed);
 }
 
 
@@ -468,20 +462,18 @@ on_auth_delay(uv_timer_t *t)
 static int
 check_auth(struct rtsp_conn *c, struct req *r, int action)
 {
-    struct sl_rtsp_auth  a;
-    struct sl_auth_req   ar;
-    struct sl_str        hv = sl_rtsp_header_get(r->m, "Authorization");
-    char                 user[256] = "", pass[256] = "";
-    bool                 ask = false, have = false, digest_ok = false;
-    unsigned             methods = sl_rt.conf->rtsp_auth_methods;
-    int                  rc;
+    struct sl_rtsp_auth a;
+    struct sl_auth_req  ar;
+    struct sl_str       hv = sl_rtsp_header_get(r->m, "Authorization");
+    char                user[256] = "", pass[256] = "";
+    bool                ask = false, have = false, digest_ok = false;
+    unsigned            methods = sl_rt.conf->rtsp_auth_methods;
+    int                 rc;
 
     if (hv.p != NULL && sl_rtsp_auth_parse(hv, &a) == 0) {
         if (a.scheme == SL_RTSP_AUTH_BASIC
-            && (methods & SL_CONF_RTSP_AUTH_BASIC))
-        {
-            sl_snprintf(user, sizeof(user), "%.*s", (int) a.user.len,
-                        a.user.p);
+            && (methods & SL_CONF_RTSP_AUTH_BASIC)) {
+            sl_snprintf(user, sizeof(user), "%.*s", (int)a.user.len, a.user.p);
             sl_strlcpy(pass, a.pass, sizeof(pass));
             have = true;
         } else if (a.scheme == SL_RTSP_AUTH_DIGEST
@@ -489,15 +481,13 @@ check_auth(struct rtsp_conn *c, struct req *r, int action)
         {
             const char *plain;
 
-            sl_snprintf(user, sizeof(user), "%.*s", (int) a.user.len,
-                        a.user.p);
-            plain = sl_auth_plain_pass(sl_rt.conf, user,
-                                       (struct sockaddr *) &c->peer, action,
-                                       r->path);
+            sl_snprintf(user, sizeof(user), "%.*s", (int)a.user.len, a.user.p);
+            plain = sl_auth_plain_pass(
+                sl_rt.conf, user, (struct sockaddr *)&c->peer, action, r->path);
             have = true;
             if (plain != NULL
-                && sl_rtsp_digest_check(&a, r->m->method, RTSP_REALM,
-                                        c->nonce, plain))
+                && sl_rtsp_digest_check(&a, r->m->method, RTSP_REALM, c->nonce,
+                                        plain))
             {
                 sl_strlcpy(pass, plain, sizeof(pass));
                 digest_ok = true;
@@ -506,11 +496,11 @@ check_auth(struct rtsp_conn *c, struct req *r, int action)
             }
         }
     }
-    (void) digest_ok;
+    (void)digest_ok;
     memset(&ar, 0, sizeof(ar));
     ar.user = have ? user : NULL;
     ar.pass = have ? pass : NULL;
-    ar.ip = (struct sockaddr *) &c->peer;
+    ar.ip = (struct sockaddr *)&c->peer;
     ar.action = action;
     ar.path = r->path;
     ar.query = r->query;
@@ -527,8 +517,8 @@ check_auth(struct rtsp_conn *c, struct req *r, int action)
                                  (methods & SL_CONF_RTSP_AUTH_DIGEST) != 0,
                                  RTSP_REALM, c->nonce);
         sl_dbuf_add(&hdr, "", 1);
-        rtsp_conn_reply(c, 401, r->cseq, (const char *) sl_dbuf_data(&hdr),
-                        NULL, 0);
+        rtsp_conn_reply(c, 401, r->cseq, (const char *)sl_dbuf_data(&hdr), NULL,
+                        0);
         sl_dbuf_free(&hdr);
         return SL_EAUTH;
     }
@@ -539,7 +529,7 @@ check_auth(struct rtsp_conn *c, struct req *r, int action)
         d->w = c->w;
         d->handle = c->handle;
         sl_snprintf(d->cseq, sizeof(d->cseq), "%.*s",
-                    (int) (r->cseq.len < 15 ? r->cseq.len : 15), r->cseq.p);
+                    (int)(r->cseq.len < 15 ? r->cseq.len : 15), r->cseq.p);
         uv_timer_init(&c->w->loop, &d->timer);
         d->timer.data = d;
         c->auth_waiting = true;
@@ -579,12 +569,11 @@ handle_request(struct rtsp_conn *c, struct sl_rtsp_msg *m)
         rtsp_conn_reply(c, 400, cseq, NULL, NULL, 0);
         return rc;
     }
-    sl_log_debug(&c->log, "[c->s] %.*s %s", (int) m->method.len, m->method.p,
+    sl_log_debug(&c->log, "[c->s] %.*s %s", (int)m->method.len, m->method.p,
                  r.full_url);
     if (m->body.len > 0) {
         sl_log_debug(&c->log, "[c->s] body: %.*s",
-                     (int) (m->body.len < 2048 ? m->body.len : 2048),
-                     m->body.p);
+                     (int)(m->body.len < 2048 ? m->body.len : 2048), m->body.p);
     }
     if (c->session != NULL) {
         c->session->last_keepalive_ns = sl_now_ns();
@@ -665,13 +654,12 @@ on_describe(struct rtsp_conn *c, struct req *r)
     {
         size_t n = strlen(r->full_url);
 
-        sl_dbuf_printf(&hdr,
-                       "Content-Base: %s%s\r\nContent-Type: application/sdp\r\n",
-                       r->full_url,
-                       n > 0 && r->full_url[n - 1] == '/' ? "" : "/");
+        sl_dbuf_printf(
+            &hdr, "Content-Base: %s%s\r\nContent-Type: application/sdp\r\n",
+            r->full_url, n > 0 && r->full_url[n - 1] == '/' ? "" : "/");
     }
     sl_dbuf_add(&hdr, "", 1);
-    rc = rtsp_conn_reply(c, 200, r->cseq, (const char *) sl_dbuf_data(&hdr),
+    rc = rtsp_conn_reply(c, 200, r->cseq, (const char *)sl_dbuf_data(&hdr),
                          sl_dbuf_data(&sdp), sdp.len);
     sl_dbuf_free(&sdp);
     sl_dbuf_free(&hdr);
@@ -735,8 +723,8 @@ on_setup(struct rtsp_conn *c, struct req *r)
     if (s != NULL && !session_matches(c, r)) {
         return reply_error(c, r, 454, NULL);
     }
-    publishing = s != NULL
-                 && (s->state == SS_ANNOUNCED || s->state == SS_PRERECORD);
+    publishing =
+        s != NULL && (s->state == SS_ANNOUNCED || s->state == SS_PRERECORD);
     if (s != NULL && (s->state == SS_PLAY || s->state == SS_RECORD)) {
         return reply_error(c, r, 455, NULL);
     }
@@ -764,7 +752,7 @@ on_setup(struct rtsp_conn *c, struct req *r)
     }
     if (chosen < 0) {
         sl_log_info(&c->log, "no supported transport in '%.*s'",
-                    (int) (th.len < 200 ? th.len : 200), th.p);
+                    (int)(th.len < 200 ? th.len : 200), th.p);
         return reply_error(c, r, 461, NULL);
     }
     if (!publishing) {
@@ -803,7 +791,7 @@ on_setup(struct rtsp_conn *c, struct req *r)
         int    k;
         size_t ulen = strlen(r->full_url);
 
-        for (k = 0; k < (int) s->ntracks; k++) {
+        for (k = 0; k < (int)s->ntracks; k++) {
             const char *ctl = s->tracks[k].control;
             size_t      clen = strlen(ctl);
 
@@ -821,21 +809,21 @@ on_setup(struct rtsp_conn *c, struct req *r)
     }
     if (track < 0) {
         /* No control suffix: the first track not yet set up. */
-        for (i = 0; i < (int) s->ntracks; i++) {
+        for (i = 0; i < (int)s->ntracks; i++) {
             if (!s->tracks[i].setup) {
                 track = i;
                 break;
             }
         }
     }
-    if (track < 0 || (size_t) track >= s->ntracks) {
+    if (track < 0 || (size_t)track >= s->ntracks) {
         return reply_error(c, r, 404, "track not found");
     }
     t = &s->tracks[track];
     if (t->setup) {
         return reply_error(c, r, 455, "track already set up");
     }
-    for (i = 0; i < (int) s->ntracks; i++) {
+    for (i = 0; i < (int)s->ntracks; i++) {
         if (s->tracks[i].setup
             && (s->tracks[i].proto == SL_RTSP_PROTO_UDP)
                    != (tr[chosen].proto == SL_RTSP_PROTO_UDP))
@@ -854,13 +842,13 @@ on_setup(struct rtsp_conn *c, struct req *r)
         t->client_port[1] = tr[chosen].client_port[1];
         if (publishing) {
             sl_addr_set_port(&a, t->client_port[0]);
-            sl_udp_mux_route(&sl_rtsp_srv.rtp, (struct sockaddr *) &a, c->w,
-                             c->handle, (uint32_t) track * 2,
+            sl_udp_mux_route(&sl_rtsp_srv.rtp, (struct sockaddr *)&a, c->w,
+                             c->handle, (uint32_t)track * 2,
                              rtsp_session_udp_batch);
         }
         sl_addr_set_port(&a, t->client_port[1]);
-        sl_udp_mux_route(&sl_rtsp_srv.rtcp, (struct sockaddr *) &a, c->w,
-                         c->handle, (uint32_t) track * 2 + 1,
+        sl_udp_mux_route(&sl_rtsp_srv.rtcp, (struct sockaddr *)&a, c->w,
+                         c->handle, (uint32_t)track * 2 + 1,
                          rtsp_session_udp_batch);
         sl_dbuf_printf(&hdr,
                        "Transport: RTP/AVP;unicast;client_port=%u-%u;"
@@ -872,8 +860,8 @@ on_setup(struct rtsp_conn *c, struct req *r)
             t->ch_rtp = tr[chosen].interleaved[0];
             t->ch_rtcp = tr[chosen].interleaved[1];
         } else {
-            t->ch_rtp = (uint8_t) (track * 2);
-            t->ch_rtcp = (uint8_t) (track * 2 + 1);
+            t->ch_rtp = (uint8_t)(track * 2);
+            t->ch_rtcp = (uint8_t)(track * 2 + 1);
         }
         sl_dbuf_printf(&hdr, "Transport: RTP/AVP/TCP;unicast;interleaved=%u-%u",
                        t->ch_rtp, t->ch_rtcp);
@@ -884,8 +872,8 @@ on_setup(struct rtsp_conn *c, struct req *r)
     if (publishing) {
         s->state = SS_PRERECORD;
     }
-    i = rtsp_conn_reply(c, 200, r->cseq, (const char *) sl_dbuf_data(&hdr),
-                        NULL, 0);
+    i = rtsp_conn_reply(c, 200, r->cseq, (const char *)sl_dbuf_data(&hdr), NULL,
+                        0);
     sl_dbuf_free(&hdr);
     return i;
 }

@@ -103,25 +103,25 @@ struct rtsp_session {
     struct session_track  tracks[SL_STREAM_MAX_TRACKS];
     bool                  udp; /* the session's transport */
     /* Publisher. */
-    struct sl_publisher   pub;
-    bool                  pub_claimed;
-    struct sl_stream     *stream; /* published, or read */
-    uint64_t              last_media_ns;
-    uint64_t              record_start_ns; /* the timeline's zero */
-    uint64_t              next_rr_ns;
-    uint32_t              rr_ssrc;
-    uint64_t              packets_in;
-    uint64_t              packets_lost;
+    struct sl_publisher pub;
+    bool                pub_claimed;
+    struct sl_stream   *stream; /* published, or read */
+    uint64_t            last_media_ns;
+    uint64_t            record_start_ns; /* the timeline's zero */
+    uint64_t            next_rr_ns;
+    uint32_t            rr_ssrc;
+    uint64_t            packets_in;
+    uint64_t            packets_lost;
     /* Reader. */
-    struct sl_reader      reader;
-    bool                  reading;
-    bool                  play_pending;
-    uint64_t              play_deadline_ns;
-    uint64_t              key_found_ns;
-    struct sl_str         play_cseq;
-    char                  play_cseq_buf[16];
-    char                  base_url[512];
-    uint64_t              last_keepalive_ns;
+    struct sl_reader reader;
+    bool             reading;
+    bool             play_pending;
+    uint64_t         play_deadline_ns;
+    uint64_t         key_found_ns;
+    struct sl_str    play_cseq;
+    char             play_cseq_buf[16];
+    char             base_url[512];
+    uint64_t         last_keepalive_ns;
 };
 
 struct rtsp_conn {
@@ -172,13 +172,13 @@ int  rtsp_session_start_record(struct rtsp_conn *c, struct rtsp_session *s);
 int  rtsp_session_start_play(struct rtsp_conn *c, struct rtsp_session *s);
 void rtsp_session_stop_play(struct rtsp_session *s);
 /* Builds the SDP of a stream for DESCRIBE. */
-int  rtsp_session_describe(const struct sl_stream *st, struct sl_dbuf *out);
+int rtsp_session_describe(const struct sl_stream *st, struct sl_dbuf *out);
 /* An interleaved packet from the client on channel ch. */
 void rtsp_session_interleaved(struct rtsp_conn *c, struct rtsp_session *s,
                               uint8_t ch, const uint8_t *p, size_t len);
 /* Appends queued media to iov (TCP readers); returns the count added. */
-int  rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
-                           uv_buf_t *iov, int max);
+int rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
+                          uv_buf_t *iov, int max);
 /* UDP readers send directly. */
 void rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s);
 /* Periodic: RTCP sender reports, timeouts.  Returns false to close. */

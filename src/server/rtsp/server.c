@@ -16,7 +16,7 @@ sl_rtsp_server_start(void)
     const struct sl_conf *c = sl_rt.conf;
     int                   rc;
 
-    size_t                i;
+    size_t i;
 
     memset(&sl_rtsp_srv, 0, sizeof(sl_rtsp_srv));
     for (i = 0; i < SL_MAX_WORKERS; i++) {
@@ -33,20 +33,19 @@ sl_rtsp_server_start(void)
                          c->rtp_address, sl_strerror(rc));
             return rc;
         }
-        rc = sl_udp_mux_open(&sl_rtsp_srv.rtcp, sl_rt.control,
-                             c->rtcp_address, &sl_rtsp_srv.log);
+        rc = sl_udp_mux_open(&sl_rtsp_srv.rtcp, sl_rt.control, c->rtcp_address,
+                             &sl_rtsp_srv.log);
         if (rc < 0) {
-            sl_log_error(&sl_rtsp_srv.log,
-                         "cannot listen on %s (UDP/RTCP): %s",
+            sl_log_error(&sl_rtsp_srv.log, "cannot listen on %s (UDP/RTCP): %s",
                          c->rtcp_address, sl_strerror(rc));
             return rc;
         }
         sl_rtsp_srv.rtp_port = sl_udp_mux_port(&sl_rtsp_srv.rtp);
         sl_rtsp_srv.rtcp_port = sl_udp_mux_port(&sl_rtsp_srv.rtcp);
     }
-    rc = sl_listener_open(&sl_rtsp_srv.listener, sl_rt.control,
-                          c->rtsp_address, &sl_rt.placement,
-                          sl_rtsp_conn_accept, NULL, &sl_rtsp_srv.log);
+    rc = sl_listener_open(&sl_rtsp_srv.listener, sl_rt.control, c->rtsp_address,
+                          &sl_rt.placement, sl_rtsp_conn_accept, NULL,
+                          &sl_rtsp_srv.log);
     if (rc < 0) {
         sl_log_error(&sl_rtsp_srv.log, "cannot listen on %s: %s",
                      c->rtsp_address, sl_strerror(rc));
@@ -80,10 +79,10 @@ close_worker_conns(struct sl_worker *w, void *arg)
 {
     struct sl_list *list = &sl_rtsp_srv.conns[w->id];
 
-    (void) arg;
+    (void)arg;
     while (!sl_list_empty(list)) {
-        struct rtsp_conn *c = sl_container_of(list->next, struct rtsp_conn,
-                                              node);
+        struct rtsp_conn *c =
+            sl_container_of(list->next, struct rtsp_conn, node);
 
         rtsp_conn_close(c, "server is shutting down");
     }

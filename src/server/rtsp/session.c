@@ -31,15 +31,14 @@ static void on_reader_close(struct sl_reader *r, int reason);
 static void on_kicked(struct sl_publisher *p);
 static void ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s,
                        size_t track, const uint8_t *p, size_t len);
-static void ingest_rtcp(struct rtsp_session *s, size_t track,
-                        const uint8_t *p, size_t len);
+static void ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p,
+                        size_t len);
 static void on_au(void *ud, const struct sl_rtp_au *au);
-static struct sl_frame_enc *take_packets(struct session_track *t,
-                                         uint32_t ts);
-static void send_sr(struct rtsp_conn *c, struct rtsp_session *s,
-                    uint64_t now_ns);
-static void send_rr(struct rtsp_conn *c, struct rtsp_session *s,
-                    uint64_t now_ns);
+static struct sl_frame_enc *take_packets(struct session_track *t, uint32_t ts);
+static void                 send_sr(struct rtsp_conn *c, struct rtsp_session *s,
+                                    uint64_t now_ns);
+static void                 send_rr(struct rtsp_conn *c, struct rtsp_session *s,
+                                    uint64_t now_ns);
 static void send_rtcp(struct rtsp_conn *c, struct session_track *t,
                       uint8_t *pkt, int len);
 
@@ -78,10 +77,10 @@ rtsp_session_free(struct rtsp_conn *c, struct rtsp_session *s,
 
         if (t->setup && t->proto == SL_RTSP_PROTO_UDP) {
             sl_addr_set_port(&a, t->client_port[0]);
-            sl_udp_mux_unroute(&sl_rtsp_srv.rtp, (struct sockaddr *) &a,
+            sl_udp_mux_unroute(&sl_rtsp_srv.rtp, (struct sockaddr *)&a,
                                c->handle);
             sl_addr_set_port(&a, t->client_port[1]);
-            sl_udp_mux_unroute(&sl_rtsp_srv.rtcp, (struct sockaddr *) &a,
+            sl_udp_mux_unroute(&sl_rtsp_srv.rtcp, (struct sockaddr *)&a,
                                c->handle);
         }
     }
@@ -125,14 +124,14 @@ rtsp_tracks_label(const struct sl_stream_desc *d, char *buf, size_t size)
     if (r < 0) {
         return buf;
     }
-    n = (size_t) r;
+    n = (size_t)r;
     for (i = 0; i < d->ntracks && n < size; i++) {
         r = sl_snprintf(buf + n, size - n, "%s%s", i > 0 ? ", " : "",
                         sl_codec_label(d->tracks[i].codec));
         if (r < 0) {
             return buf;
         }
-        n += (size_t) r;
+        n += (size_t)r;
     }
     if (n < size) {
         sl_snprintf(buf + n, size - n, ")");
@@ -181,13 +180,13 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
             return SL_EBADDATA;
         }
         f = &m->formats[0];
-        rc = sl_rtp_format_from_sdp(&t->fmt, f->pt, f->encoding,
-                                    f->clock_rate, f->channels, f->fmtp);
+        rc = sl_rtp_format_from_sdp(&t->fmt, f->pt, f->encoding, f->clock_rate,
+                                    f->channels, f->fmtp);
         if (rc < 0 || f->clock_rate == 0) {
             err->status = 400;
             sl_snprintf(err->msg, sizeof(err->msg),
                         "invalid format in media %zu (%.*s/%u): %s", i,
-                        (int) (f->encoding.len < 32 ? f->encoding.len : 32),
+                        (int)(f->encoding.len < 32 ? f->encoding.len : 32),
                         f->encoding.p, f->clock_rate,
                         rc < 0 ? sl_strerror(rc) : "no clock rate");
             sl_free(sdp);
@@ -199,19 +198,19 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
         d->pt = f->pt;
         d->clock_rate = f->clock_rate;
         d->channels = f->channels;
-        d->is_video = sl_codec_is_video(t->fmt.codec)
-                      || sl_str_eq_cstr(m->type, "video");
+        d->is_video =
+            sl_codec_is_video(t->fmt.codec) || sl_str_eq_cstr(m->type, "video");
         sl_snprintf(d->media, sizeof(d->media), "%.*s",
-                    (int) (m->type.len < 15 ? m->type.len : 15), m->type.p);
+                    (int)(m->type.len < 15 ? m->type.len : 15), m->type.p);
         sl_snprintf(d->encoding, sizeof(d->encoding), "%.*s",
-                    (int) (f->encoding.len < 31 ? f->encoding.len : 31),
+                    (int)(f->encoding.len < 31 ? f->encoding.len : 31),
                     f->encoding.p);
         d->fmtp = f->fmtp.len > 0 ? sl_str_dup(f->fmtp) : NULL;
         sl_snprintf(t->control, sizeof(t->control), "%.*s",
-                    (int) (m->control.len < 127 ? m->control.len : 127),
+                    (int)(m->control.len < 127 ? m->control.len : 127),
                     m->control.p);
         if (d->is_video && s->desc.key_track < 0) {
-            s->desc.key_track = (int) i;
+            s->desc.key_track = (int)i;
         }
     }
     s->desc.ntracks = sdp->nmedia;
@@ -332,8 +331,7 @@ rtsp_session_udp_batch(struct sl_worker *w, struct sl_udp_batch *b)
 
 
 static void
-ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p,
-            size_t len)
+ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p, size_t len)
 {
     struct sl_rtcp_pkt pkts[8];
     int                n = sl_rtcp_parse(p, len, pkts, 8), i;
@@ -376,9 +374,9 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
 
         t->have_ts = true;
         t->last_ts = pkt.ts;
-        t->ts_base = (int64_t) ((since / 1000) * t->fmt.clock_rate / 1000000);
+        t->ts_base = (int64_t)((since / 1000) * t->fmt.clock_rate / 1000000);
     } else {
-        t->ts_base += (int32_t) (pkt.ts - t->last_ts);
+        t->ts_base += (int32_t)(pkt.ts - t->last_ts);
         t->last_ts = pkt.ts;
     }
     /* Keep the original packet (with its interleaved header) for readers. */
@@ -394,7 +392,7 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
         {
             uint32_t k, base = t->pend_off[0] - 4;
 
-            (void) base;
+            (void)base;
             for (k = 0; k < t->npend; k++) {
                 t->pend_off[k] -= t->pend_len[0] + 4;
             }
@@ -410,11 +408,11 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
         }
     }
     d[0] = '$';
-    d[1] = (uint8_t) (track * 2);
-    sl_wb16(d + 2, (uint16_t) len);
+    d[1] = (uint8_t)(track * 2);
+    sl_wb16(d + 2, (uint16_t)len);
     memcpy(d + 4, p, len);
-    t->pend_off[t->npend] = (uint32_t) (t->pending.len + 4);
-    t->pend_len[t->npend] = (uint32_t) len;
+    t->pend_off[t->npend] = (uint32_t)(t->pending.len + 4);
+    t->pend_len[t->npend] = (uint32_t)len;
     t->pend_ts[t->npend] = pkt.ts;
     t->npend++;
     sl_dbuf_commit(&t->pending, len + 4);
@@ -422,7 +420,7 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
     ctx.track = track;
     ctx.pkt_ts = pkt.ts;
     sl_rtp_depack_push(t->depack, &pkt, on_au, &ctx);
-    (void) c;
+    (void)c;
 }
 
 
@@ -439,13 +437,13 @@ take_packets(struct session_track *t, uint32_t ts)
 
     for (i = 0; i < t->npend; i++) {
         if (t->pend_ts[i] == ts) {
-            last = (int) i;
+            last = (int)i;
         }
     }
     if (last < 0) {
         return NULL;
     }
-    n = (uint32_t) last + 1;
+    n = (uint32_t)last + 1;
     start = t->pend_off[0] - 4;
     end = t->pend_off[last] + t->pend_len[last];
     b = sl_buf_new_copy(base + start, end - start);
@@ -476,10 +474,9 @@ on_au(void *ud, const struct sl_rtp_au *au)
     if (s->stream == NULL) {
         return;
     }
-    f = sl_frame_new((uint8_t) ctx->track,
-                     sl_buf_new_copy(au->data, au->len), 0,
-                     (uint32_t) au->len);
-    f->pts = t->ts_base + (int32_t) (au->ts - t->last_ts);
+    f = sl_frame_new((uint8_t)ctx->track, sl_buf_new_copy(au->data, au->len), 0,
+                     (uint32_t)au->len);
+    f->pts = t->ts_base + (int32_t)(au->ts - t->last_ts);
     f->dts = f->pts;
     f->wall_ns = sl_wall_ns();
     f->recv_ns = sl_now_ns();
@@ -537,10 +534,10 @@ rtsp_session_start_play(struct rtsp_conn *c, struct rtsp_session *s)
         return rc;
     }
     if (!s->udp) {
-        int sz = (int) sl_rt.conf->write_socket_buffer;
+        int sz = (int)sl_rt.conf->write_socket_buffer;
         int fd;
 
-        if (sz > 0 && uv_fileno((uv_handle_t *) &c->tcp, &fd) == 0) {
+        if (sz > 0 && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
             setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
         }
     }
@@ -624,7 +621,7 @@ rtsp_session_try_play_reply(struct rtsp_conn *c, struct rtsp_session *s,
     }
     sl_dbuf_add(&hdr, "", 1);
     s->play_pending = false;
-    rtsp_conn_reply(c, 200, s->play_cseq, (const char *) sl_dbuf_data(&hdr),
+    rtsp_conn_reply(c, 200, s->play_cseq, (const char *)sl_dbuf_data(&hdr),
                     NULL, 0);
     sl_dbuf_free(&hdr);
     if (s->udp) {
@@ -717,15 +714,15 @@ rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
         if (t->ch_rtp == f->track * 2) {
             /* The shared form already has our channel: one slice. */
             uint32_t start = e->parts[0].off - 4;
-            uint32_t end = e->parts[e->nparts - 1].off
-                           + e->parts[e->nparts - 1].len;
+            uint32_t end =
+                e->parts[e->nparts - 1].off + e->parts[e->nparts - 1].len;
 
-            iov[n].base = (char *) e->buf->data + start;
+            iov[n].base = (char *)e->buf->data + start;
             iov[n].len = end - start;
             bytes += end - start;
             n++;
         } else {
-            if ((uint32_t) (max - n) < e->nparts * 2) {
+            if ((uint32_t)(max - n) < e->nparts * 2) {
                 break;
             }
             for (i = 0; i < e->nparts; i++) {
@@ -733,11 +730,11 @@ rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
 
                 h[0] = '$';
                 h[1] = t->ch_rtp;
-                sl_wb16(h + 2, (uint16_t) e->parts[i].len);
-                iov[n].base = (char *) h;
+                sl_wb16(h + 2, (uint16_t)e->parts[i].len);
+                iov[n].base = (char *)h;
                 iov[n].len = 4;
                 n++;
-                iov[n].base = (char *) e->buf->data + e->parts[i].off;
+                iov[n].base = (char *)e->buf->data + e->parts[i].off;
                 iov[n].len = e->parts[i].len;
                 bytes += e->parts[i].len + 4;
                 n++;
@@ -782,9 +779,7 @@ rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s)
             }
         }
         e = f->enc[SL_FMT_RTP];
-        if (f->track >= s->ntracks || e == NULL
-            || !s->tracks[f->track].setup)
-        {
+        if (f->track >= s->ntracks || e == NULL || !s->tracks[f->track].setup) {
             sl_reader_advance(&s->reader);
             continue;
         }
@@ -804,7 +799,7 @@ rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s)
             msgs[n].msg_hdr.msg_iovlen = 1;
             msgs[n].msg_hdr.msg_name = &dst[f->track];
             msgs[n].msg_hdr.msg_namelen =
-                sl_addr_len((struct sockaddr *) &dst[f->track]);
+                sl_addr_len((struct sockaddr *)&dst[f->track]);
             bytes += e->parts[k].len;
             n++;
         }
@@ -831,13 +826,13 @@ send_rtcp(struct rtsp_conn *c, struct session_track *t, uint8_t *pkt, int len)
     if (t->proto == SL_RTSP_PROTO_TCP) {
         pkt[0] = '$';
         pkt[1] = t->ch_rtcp;
-        sl_wb16(pkt + 2, (uint16_t) len);
-        if (sl_dbuf_add(&c->ctl, pkt, (size_t) len + 4) == 0) {
+        sl_wb16(pkt + 2, (uint16_t)len);
+        if (sl_dbuf_add(&c->ctl, pkt, (size_t)len + 4) == 0) {
             rtsp_conn_flush(c);
         }
     } else {
         struct sockaddr_storage a = c->peer;
-        struct iovec            v = {pkt + 4, (size_t) len};
+        struct iovec            v = {pkt + 4, (size_t)len};
         struct mmsghdr          m;
 
         sl_addr_set_port(&a, t->client_port[1]);
@@ -845,7 +840,7 @@ send_rtcp(struct rtsp_conn *c, struct session_track *t, uint8_t *pkt, int len)
         m.msg_hdr.msg_iov = &v;
         m.msg_hdr.msg_iovlen = 1;
         m.msg_hdr.msg_name = &a;
-        m.msg_hdr.msg_namelen = sl_addr_len((struct sockaddr *) &a);
+        m.msg_hdr.msg_namelen = sl_addr_len((struct sockaddr *)&a);
         sl_udp_mux_sendmmsg(&sl_rtsp_srv.rtcp, &m, 1);
     }
 }
@@ -856,7 +851,7 @@ send_sr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
 {
     size_t i;
 
-    (void) now_ns;
+    (void)now_ns;
     for (i = 0; i < s->ntracks; i++) {
         struct session_track *t = &s->tracks[i];
         uint8_t               pkt[64];
@@ -900,10 +895,9 @@ send_rr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
 
 
 bool
-rtsp_session_tick(struct rtsp_conn *c, struct rtsp_session *s,
-                  uint64_t now_ns)
+rtsp_session_tick(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
 {
-    static const uint64_t ttl = (uint64_t) RTSP_SESSION_TTL * SL_NS_PER_SEC;
+    static const uint64_t ttl = (uint64_t)RTSP_SESSION_TTL * SL_NS_PER_SEC;
 
     if (s->state == SS_RECORD) {
         if (now_ns - s->last_media_ns > sl_rt.conf->read_timeout) {
@@ -918,14 +912,14 @@ rtsp_session_tick(struct rtsp_conn *c, struct rtsp_session *s,
     }
     if (s->state == SS_PLAY) {
         if (s->play_pending) {
-            rtsp_session_try_play_reply(c, s,
-                                        now_ns >= s->play_deadline_ns);
+            rtsp_session_try_play_reply(c, s, now_ns >= s->play_deadline_ns);
         }
         if (s->udp && now_ns - s->last_keepalive_ns > ttl) {
             rtsp_conn_close(c, "session timed out");
             return false;
         }
-        if (now_ns / SR_INTERVAL_NS != (now_ns - SL_NS_PER_SEC) / SR_INTERVAL_NS) {
+        if (now_ns / SR_INTERVAL_NS
+            != (now_ns - SL_NS_PER_SEC) / SR_INTERVAL_NS) {
             send_sr(c, s, now_ns);
         }
         return true;

@@ -82,7 +82,7 @@ teardown(void **state)
     }
     sl_stream_unref(&fx->s);
     for (i = 0; i < 2; i++) {
-        uv_close((uv_handle_t *) &fx->w[i].async, NULL);
+        uv_close((uv_handle_t *)&fx->w[i].async, NULL);
         uv_run(&fx->w[i].loop, UV_RUN_DEFAULT);
         sl_worker_close(&fx->w[i]);
         sl_stream_worker_close(&fx->w[i]);
@@ -98,7 +98,7 @@ static void
 write_frame(struct fixture *fx, int track, uint32_t n, bool key)
 {
     struct sl_buf   *b = sl_buf_new_copy(&n, sizeof(n));
-    struct sl_frame *f = sl_frame_new((uint8_t) track, b, 0, sizeof(n));
+    struct sl_frame *f = sl_frame_new((uint8_t)track, b, 0, sizeof(n));
 
     f->pts = n;
     f->flags = key ? SL_FRAME_KEY : 0;
@@ -121,14 +121,14 @@ frame_no(const struct sl_frame *f)
 static void
 on_frames(struct sl_reader *r)
 {
-    ((struct rd *) r)->notified++;
+    ((struct rd *)r)->notified++;
 }
 
 
 static void
 on_close(struct sl_reader *r, int reason)
 {
-    struct rd *d = (struct rd *) r;
+    struct rd *d = (struct rd *)r;
 
     d->closed++;
     d->reason = reason;
@@ -286,7 +286,7 @@ test_cross_worker_join_has_no_gap_and_no_duplicate(void **state)
     n = read_all(&d, got, 16);
     assert_int_equal(n, 6);
     for (int i = 0; i < n; i++) {
-        assert_int_equal(got[i], (uint32_t) i);
+        assert_int_equal(got[i], (uint32_t)i);
     }
     assert_true(d.notified > 0);
     /* Leaving unsubscribes the worker and frees its view. */
@@ -420,11 +420,9 @@ main(void)
             test_cross_worker_join_has_no_gap_and_no_duplicate, setup,
             teardown),
         cmocka_unit_test_setup_teardown(
-            test_remote_reader_without_gop_waits_for_keyframe, setup,
-            teardown),
+            test_remote_reader_without_gop_waits_for_keyframe, setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_end_of_stream_closes_readers_on_every_worker, setup,
-            teardown),
+            test_end_of_stream_closes_readers_on_every_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_full_inbox_makes_remote_readers_resync_at_keyframe, setup,
             teardown),
