@@ -8,7 +8,8 @@
  * allocates.  Pure functions: thread-safe.
  *
  * Not supported (SL_EUNSUP): channelConfiguration 0 (program config element),
- * LATM audioMuxVersionA=1, LATM with several programs or layers, LATM
+ * LATM audioMuxVersionA=1, LATM allStreamsSameTimeFraming=0, LATM with
+ * several programs or layers, LATM
  * frameLengthType other than 0 (i.e. CELP/HVXC payloads).
  */
 #ifndef SL_CODEC_AAC_H
