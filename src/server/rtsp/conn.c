@@ -561,6 +561,18 @@ handle_request(struct rtsp_conn *c, struct sl_rtsp_msg *m)
     struct req r;
     int        rc;
 
+    if (sl_str_has_prefix(m->proto, "HTTP/")) {
+        static const char reply[] = "HTTP/1.1 501 Not Implemented\r\n"
+                                    "Content-Length: 0\r\n"
+                                    "Connection: close\r\n\r\n";
+
+        sl_log_warn(&c->log, "RTSP over HTTP or WebSocket tunnelling is not "
+                             "supported; closing");
+        sl_dbuf_add(&c->ctl, reply, sizeof(reply) - 1);
+        c->close_after_write = true;
+        rtsp_conn_flush(c);
+        return SL_EUNSUP;
+    }
     rc = parse_req(c, m, &r);
     if (rc < 0) {
         struct sl_str cseq = sl_rtsp_header_get(m, "CSeq");
