@@ -9,8 +9,8 @@
  *
  * Not supported (SL_EUNSUP): channelConfiguration 0 (program config element),
  * LATM audioMuxVersionA=1, LATM allStreamsSameTimeFraming=0, LATM with
- * several programs or layers, LATM
- * frameLengthType other than 0 (i.e. CELP/HVXC payloads).
+ * several programs or layers, LATM frameLengthType other than 0 (i.e.
+ * CELP/HVXC payloads).
  */
 #ifndef SL_CODEC_AAC_H
 #define SL_CODEC_AAC_H
