@@ -182,20 +182,31 @@ asc_read(struct sl_bits *br, struct sl_aac_config *out, size_t end)
         /* Other types are carried through; their config is not read. */
         break;
     }
-    /* Backward-compatible SBR/PS signalling (1.6.6.1), tolerated. */
+    /* Backward-compatible SBR/PS signalling (1.6.6.1), tolerated: the
+     * extension is recognised by its sync word; anything else is left for
+     * the caller. */
     if (!c.sbr && end >= br->pos + 16 && end <= br->len_bits) {
         size_t save = br->pos;
 
         if (sl_bits_read(br, 11) == SYNC_SBR
-            && read_object_type(br) == SL_AAC_OT_SBR && sl_bits_read1(br))
-        {
-            int ext_index;
+            && read_object_type(br) == SL_AAC_OT_SBR) {
+            if (sl_bits_read1(br)) {
+                int ext_index;
 
-            c.sbr = true;
-            c.ext_sample_rate = read_rate(br, &ext_index);
-            if (end >= br->pos + 12 && sl_bits_read(br, 11) == SYNC_PS) {
-                c.ps = sl_bits_read1(br);
+                c.sbr = true;
+                c.ext_sample_rate = read_rate(br, &ext_index);
+                if (end >= br->pos + 12) {
+                    size_t ps_save = br->pos;
+
+                    if (sl_bits_read(br, 11) == SYNC_PS) {
+                        c.ps = sl_bits_read1(br);
+                    } else {
+                        br->pos = ps_save;
+                    }
+                }
             }
+        } else {
+            br->pos = save;
         }
         if (br->error) {
             br->error = false;
@@ -411,8 +422,10 @@ sl_latm_config_parse(const uint8_t *p, size_t len, struct sl_latm_config *out)
         bits = br.pos - start;
         sl_bits_skip(&br, asc_len - bits);
     } else {
+        /* No length: the ASC runs until its own end, SBR extension
+         * included (GStreamer's rtpmp4apay writes one). */
         start = br.pos;
-        rc = asc_read(&br, &c.aac, 0);
+        rc = asc_read(&br, &c.aac, br.len_bits);
         if (rc < 0) {
             return rc;
         }
@@ -436,6 +449,12 @@ sl_latm_config_parse(const uint8_t *p, size_t len, struct sl_latm_config *out)
     c.frame_length_type = (int)sl_bits_read(&br, 3);
     if (c.frame_length_type != 0) {
         return br.error ? SL_EBADDATA : SL_EUNSUP;
+    }
+    if (sl_bits_left(&br) < 10) {
+        /* Some senders truncate the rest (buffer fullness, otherData,
+         * CRC): their absence means none of them. */
+        *out = c;
+        return 0;
     }
     sl_bits_skip(&br, 8); /* latmBufferFullness */
     c.other_data_present = sl_bits_read1(&br);

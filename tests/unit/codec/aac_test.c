@@ -285,6 +285,7 @@ struct latm_case {
     bool        other;
     uint32_t    other_bits;
     uint8_t     asc[2];
+    size_t      asc_len; /* 0 means 2 */
 };
 
 static const struct latm_case latm_cases[] = {
@@ -298,8 +299,19 @@ static const struct latm_case latm_cases[] = {
      1,
      false,
      0,
-     {0x12, 0x10}},
-    {"48000 stereo", "400023203FC0", 0, 0, 48000, 2, 1, false, 0, {0x11, 0x90}},
+     {0x12, 0x10},
+     0},
+    {"48000 stereo",
+     "400023203FC0",
+     0,
+     0,
+     48000,
+     2,
+     1,
+     false,
+     0,
+     {0x11, 0x90},
+     0},
     {"two subframes, other data, crc",
      "410023203fe10d58",
      0,
@@ -309,7 +321,8 @@ static const struct latm_case latm_cases[] = {
      2,
      true,
      16,
-     {0x11, 0x90}},
+     {0x11, 0x90},
+     0},
     {"audioMuxVersion 1 with ascLen fill",
      "8ff800014121001fe0",
      0,
@@ -319,11 +332,26 @@ static const struct latm_case latm_cases[] = {
      1,
      false,
      0,
-     {0x12, 0x10}},
-    {"two programs", "401024203fc0", SL_EUNSUP, 0, 0, 0, 0, false, 0, {0}},
-    {"odd hex", "4000242", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}},
-    {"not hex", "40zz", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}},
-    {"truncated", "400024", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}},
+     {0x12, 0x10},
+     0},
+    /* GStreamer rtpmp4apay: the ASC carries the backward-compatible SBR
+     * sync extension (0x2b7, sbrPresentFlag 0) and the tail after
+     * frameLengthType is truncated. */
+    {"gstreamer 48000 stereo",
+     "40002320adca00",
+     0,
+     0,
+     48000,
+     2,
+     1,
+     false,
+     0,
+     {0x11, 0x90},
+     5},
+    {"two programs", "401024203fc0", SL_EUNSUP, 0, 0, 0, 0, false, 0, {0}, 0},
+    {"odd hex", "4000242", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}, 0},
+    {"not hex", "40zz", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}, 0},
+    {"truncated", "400024", SL_EBADDATA, 0, 0, 0, 0, false, 0, {0}, 0},
 };
 
 
@@ -350,7 +378,7 @@ test_latm_config_table(void **state)
         assert_int_equal(cfg.num_sub_frames, c->sub_frames);
         assert_int_equal(cfg.other_data_present, c->other);
         assert_int_equal(cfg.other_data_len_bits, c->other_bits);
-        assert_int_equal(cfg.asc_len, 2);
+        assert_int_equal(cfg.asc_len, c->asc_len == 0 ? 2 : c->asc_len);
         assert_memory_equal(cfg.asc, c->asc, 2);
     }
 }
