@@ -26,6 +26,7 @@ def test_stalled_reader_is_dropped_healthy_reader_unaffected(sluice, logdir):
         assert play.status == 200, play
         t_stall = time.monotonic()
         # From here on the stalled client never reads until the end.
+        # wait_log's timeout is the deadline: a match means "in time".
         closed_in_log = False
         deadline = t_stall + WRITE_TIMEOUT + MARGIN
         tag = rf'\[conn 127\.0\.0\.1:{stalled.local_port}\][^\n]*\bclosed'
@@ -34,7 +35,6 @@ def test_stalled_reader_is_dropped_healthy_reader_unaffected(sluice, logdir):
             closed_in_log = True
         except AssertionError:
             pass
-        t_log = time.monotonic() - t_stall
         assert healthy.proc.alive() or healthy.count() >= HEALTHY_FRAMES, \
             f'healthy reader died:\n{healthy.proc.tail()}'
         closed, nbytes = stalled.drain_until_closed(timeout=5)
@@ -44,8 +44,6 @@ def test_stalled_reader_is_dropped_healthy_reader_unaffected(sluice, logdir):
             f'{nbytes} bytes without EOF')
         assert closed, ('server logged the close but the socket got no EOF/RST '
                         f'({nbytes} bytes drained)')
-        if closed_in_log:
-            assert t_log <= WRITE_TIMEOUT + MARGIN
     finally:
         stalled.close()
 
