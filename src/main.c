@@ -21,12 +21,15 @@
 
 
 static void on_signal(uv_signal_t *h, int signum);
+static void close_on_worker(struct sl_worker *w, void *arg);
+static void on_worker_closed(struct sl_worker *w, void *arg);
 static void usage(void);
 
 
 static uv_signal_t   sigint, sigterm;
 static struct sl_log main_log;
 static bool          stopping;
+static size_t        workers_pending;
 
 
 static void
@@ -50,8 +53,32 @@ on_signal(uv_signal_t *h, int signum)
     }
     stopping = true;
     sl_log_info(&main_log, "shutting down gracefully (signal %d)", signum);
+    sl_rtsp_server_stop_accepting();
+    workers_pending = sl_rt.nworkers;
+    sl_runtime_each_worker(close_on_worker, NULL);
+}
+
+
+/* On each worker: close its connections, then tell the control loop. */
+static void
+close_on_worker(struct sl_worker *w, void *arg)
+{
+    (void)arg;
+    sl_rtsp_server_close_worker(w);
+    sl_worker_call(sl_rt.control, on_worker_closed, NULL);
+}
+
+
+/* On the control loop: once every worker is done, close the rest. */
+static void
+on_worker_closed(struct sl_worker *w, void *arg)
+{
+    (void)w;
+    (void)arg;
+    if (--workers_pending > 0) {
+        return;
+    }
     sl_rtsp_server_stop();
-    sl_rtsp_server_close_conns();
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     uv_close((uv_handle_t *)&sl_rt.control->async, NULL);

@@ -64,6 +64,13 @@ sl_rtsp_server_start(void)
 
 
 void
+sl_rtsp_server_stop_accepting(void)
+{
+    sl_listener_close(&sl_rtsp_srv.listener);
+}
+
+
+void
 sl_rtsp_server_stop(void)
 {
     sl_listener_close(&sl_rtsp_srv.listener);
@@ -74,23 +81,15 @@ sl_rtsp_server_stop(void)
 }
 
 
-static void
-close_worker_conns(struct sl_worker *w, void *arg)
+void
+sl_rtsp_server_close_worker(struct sl_worker *w)
 {
     struct sl_list *list = &sl_rtsp_srv.conns[w->id];
 
-    (void)arg;
     while (!sl_list_empty(list)) {
         struct rtsp_conn *c =
             sl_container_of(list->next, struct rtsp_conn, node);
 
         rtsp_conn_close(c, "server is shutting down");
     }
-}
-
-
-void
-sl_rtsp_server_close_conns(void)
-{
-    sl_runtime_each_worker(close_worker_conns, NULL);
 }

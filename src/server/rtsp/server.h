@@ -8,9 +8,16 @@
 #ifndef SL_SERVER_RTSP_SERVER_H
 #define SL_SERVER_RTSP_SERVER_H
 
+struct sl_worker;
+
+/*
+ * Shutdown order: stop accepting (control thread), close each worker's
+ * connections (on that worker: sessions unroute themselves from the UDP
+ * ports), then, once every worker is done, stop (closes the UDP ports).
+ */
 int  sl_rtsp_server_start(void);
+void sl_rtsp_server_stop_accepting(void);
+void sl_rtsp_server_close_worker(struct sl_worker *w);
 void sl_rtsp_server_stop(void);
-/* Asks every worker to close its RTSP connections. */
-void sl_rtsp_server_close_conns(void);
 
 #endif /* SL_SERVER_RTSP_SERVER_H */
