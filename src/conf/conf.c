@@ -206,7 +206,9 @@ build(const char *yaml, size_t len, char *const *envp, const char *from,
     }
     translate_global(c);
     merge_paths(c);
-    qsort(c->paths, c->npaths, sizeof(*c->paths), path_cmp);
+    if (c->npaths > 1) {
+        qsort(c->paths, c->npaths, sizeof(*c->paths), path_cmp);
+    }
     translate_path_credentials(c);
     rc = validate_global(c, msg, sizeof(msg));
     if (rc == 0) {
