@@ -24,6 +24,7 @@ static void on_signal(uv_signal_t *h, int signum);
 static void close_on_worker(struct sl_worker *w, void *arg);
 static void on_worker_closed(struct sl_worker *w, void *arg);
 static void usage(void);
+static void warn_servers(const struct sl_conf *c);
 
 
 static uv_signal_t   sigint, sigterm;
@@ -41,6 +42,35 @@ usage(void)
            "mediamtx.yml, /usr/local/etc/mediamtx.yml, /usr/etc/mediamtx.yml,\n"
            "/etc/mediamtx/mediamtx.yml, /etc/sluice/sluice.yml is used.\n",
            SLUICE_VERSION);
+}
+
+
+/* Servers enabled by default whose protocol is not built yet: say so,
+ * rather than leaving an operator to wonder why the port is closed. */
+static void
+warn_servers(const struct sl_conf *c)
+{
+    const struct {
+        bool        on;
+        const char *key;
+        const char *addr;
+    } servers[] = {
+        {c->rtmp, "rtmp", c->rtmp_address},
+        {c->hls, "hls", c->hls_address},
+        {c->webrtc, "webrtc", c->webrtc_address},
+        {c->srt, "srt", c->srt_address},
+        {c->moq, "moq", c->moq_quic_address},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
+        if (servers[i].on) {
+            sl_log_warn(&main_log,
+                        "'%s' is enabled but this server is not implemented "
+                        "yet; nothing listens on %s",
+                        servers[i].key, servers[i].addr);
+        }
+    }
 }
 
 
@@ -131,6 +161,7 @@ main(int argc, char **argv)
                     conf->loaded_from);
     }
     sl_conf_warn_unimplemented(conf, &main_log);
+    warn_servers(conf);
 
     sl_pm_init(conf);
     rc = sl_runtime_init(conf);
