@@ -80,7 +80,7 @@ def sluice(sluice_bin, media, tmp_path):
 
     yield start
     # Clients first, so the server's exit is not racing their teardown.
-    st.stop_all_procs()
+    st.stop_all_procs(include_servers=False)
     problems = []
     for srv in servers:
         rc, clean = srv.stop()

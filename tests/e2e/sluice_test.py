@@ -155,8 +155,10 @@ def require_tool(name):
 class Proc:
     """A child process in its own session; output goes to a log file."""
 
-    def __init__(self, argv, log_path, name=None, env=None, bound=None):
+    def __init__(self, argv, log_path, name=None, env=None, bound=None,
+                 is_server=False):
         self.name = name or os.path.basename(argv[0])
+        self.is_server = is_server
         self.log_path = Path(log_path)
         if bound is not None:
             # Hard wall-clock bound on top of the caller's own stop.
@@ -221,9 +223,11 @@ class Proc:
         return '\n'.join(self.log_text().splitlines()[-n:])
 
 
-def stop_all_procs():
+def stop_all_procs(include_servers=True):
+    """Stops every Proc still running (clients; servers too unless told)."""
     for p in list(LIVE_PROCS):
-        p.stop(grace=3)
+        if include_servers or not p.is_server:
+            p.stop(grace=3)
 
 
 # ---------------------------------------------------------------- the server
@@ -270,7 +274,7 @@ class Sluice:
         self.log_path = self.workdir / f'{name}.log'
         self.expect_clean_exit = True
         self.proc = Proc([self.binary, str(self.config_path)], self.log_path,
-                         name=name)
+                         name=name, is_server=True)
         if not wait_tcp_port(self.rtsp_port, ready_timeout, self.proc.p):
             rc = self.proc.poll()
             self.proc.stop(grace=2)

@@ -80,6 +80,11 @@ def test_h265(sluice, logdir):
     run_case(sluice, logdir, 'ffmpeg', 'tcp', 'ffmpeg', 'tcp', codec='h265')
 
 
+@pytest.mark.slow
+def test_h265_gst(sluice, logdir):
+    run_case(sluice, logdir, 'gst', 'udp', 'gst', 'tcp', codec='h265')
+
+
 def test_h264_bframes(sluice, logdir):
     run_case(sluice, logdir, 'ffmpeg', 'tcp', 'ffmpeg', 'udp', codec='h264b')
 
