@@ -101,8 +101,10 @@ static void
 on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
     struct rtsp_conn *c = h->data;
-    size_t            want = 65536;
-    uint8_t          *p;
+    /* Readers send little: a small buffer keeps memory per reader low.
+     * Publishers (interleaved RTP) get room for whole frames. */
+    size_t want = c->session != NULL && c->session->pub_claimed ? 65536 : 4096;
+    uint8_t *p;
 
     (void)hint;
     if (c->in.cap - c->in.len < want) {

@@ -61,14 +61,8 @@ enum session_state {
     SS_RECORD,
 };
 
-struct session_track {
-    char     control[128]; /* publisher: the media's a=control */
-    bool     setup;
-    int      proto; /* SL_RTSP_PROTO_UDP / TCP */
-    uint8_t  ch_rtp;
-    uint8_t  ch_rtcp;
-    uint16_t client_port[2];
-    /* Publisher. */
+/* Publisher-only state of a track, allocated by ANNOUNCE. */
+struct pub_track {
     struct sl_rtp_format  fmt;
     struct sl_rtp_depack *depack;
     struct sl_rtp_stats   stats;
@@ -80,6 +74,16 @@ struct session_track {
     uint32_t              pend_off[256];
     uint32_t              pend_len[256];
     uint32_t              pend_ts[256];
+};
+
+struct session_track {
+    char              control[128]; /* publisher: the media's a=control */
+    bool              setup;
+    int               proto; /* SL_RTSP_PROTO_UDP / TCP */
+    uint8_t           ch_rtp;
+    uint8_t           ch_rtcp;
+    uint16_t          client_port[2];
+    struct pub_track *pub; /* publisher only */
     /* Reader. */
     bool     sent_any;
     uint32_t out_ssrc;

@@ -34,7 +34,7 @@ static void ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s,
 static void ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p,
                         size_t len);
 static void on_au(void *ud, const struct sl_rtp_au *au);
-static struct sl_frame_enc *take_packets(struct session_track *t, uint32_t ts);
+static struct sl_frame_enc *take_packets(struct pub_track *t, uint32_t ts);
 static void                 send_sr(struct rtsp_conn *c, struct rtsp_session *s,
                                     uint64_t now_ns);
 static void                 send_rr(struct rtsp_conn *c, struct rtsp_session *s,
@@ -48,7 +48,6 @@ rtsp_session_new(struct rtsp_conn *c)
 {
     struct rtsp_session *s = sl_calloc(1, sizeof(*s));
     uint8_t              id[8];
-    size_t               i;
 
     s->conn = c;
     sl_rand_bytes(id, sizeof(id));
@@ -57,9 +56,6 @@ rtsp_session_new(struct rtsp_conn *c)
     sl_log_init(&s->log, &sl_rtsp_srv.log, "[session %s]", s->id);
     s->state = SS_INITIAL;
     s->last_keepalive_ns = sl_now_ns();
-    for (i = 0; i < SL_STREAM_MAX_TRACKS; i++) {
-        sl_dbuf_init(&s->tracks[i].pending, PENDING_CAP);
-    }
     sl_log_info(&s->log, "created by %s", c->peer_str);
     return s;
 }
@@ -101,8 +97,13 @@ rtsp_session_free(struct rtsp_conn *c, struct rtsp_session *s,
     }
     sl_stream_unref(&s->stream);
     for (i = 0; i < SL_STREAM_MAX_TRACKS; i++) {
-        sl_rtp_depack_free(&s->tracks[i].depack);
-        sl_dbuf_free(&s->tracks[i].pending);
+        struct pub_track *pt = s->tracks[i].pub;
+
+        if (pt != NULL) {
+            sl_rtp_depack_free(&pt->depack);
+            sl_dbuf_free(&pt->pending);
+            sl_freep(&s->tracks[i].pub);
+        }
         if (s->desc_owned) {
             sl_free(s->desc.tracks[i].fmtp);
         }
@@ -180,8 +181,10 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
             return SL_EBADDATA;
         }
         f = &m->formats[0];
-        rc = sl_rtp_format_from_sdp(&t->fmt, f->pt, f->encoding, f->clock_rate,
-                                    f->channels, f->fmtp);
+        t->pub = sl_calloc(1, sizeof(*t->pub));
+        sl_dbuf_init(&t->pub->pending, PENDING_CAP);
+        rc = sl_rtp_format_from_sdp(&t->pub->fmt, f->pt, f->encoding,
+                                    f->clock_rate, f->channels, f->fmtp);
         if (rc < 0 || f->clock_rate == 0) {
             err->status = 400;
             sl_snprintf(err->msg, sizeof(err->msg),
@@ -192,14 +195,14 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
             sl_free(sdp);
             return SL_EBADDATA;
         }
-        t->depack = sl_rtp_depack_new(&t->fmt);
-        sl_rtp_stats_init(&t->stats, f->clock_rate);
-        d->codec = t->fmt.codec;
+        t->pub->depack = sl_rtp_depack_new(&t->pub->fmt);
+        sl_rtp_stats_init(&t->pub->stats, f->clock_rate);
+        d->codec = t->pub->fmt.codec;
         d->pt = f->pt;
         d->clock_rate = f->clock_rate;
         d->channels = f->channels;
-        d->is_video =
-            sl_codec_is_video(t->fmt.codec) || sl_str_eq_cstr(m->type, "video");
+        d->is_video = sl_codec_is_video(t->pub->fmt.codec)
+                      || sl_str_eq_cstr(m->type, "video");
         sl_snprintf(d->media, sizeof(d->media), "%.*s",
                     (int)(m->type.len < 15 ? m->type.len : 15), m->type.p);
         sl_snprintf(d->encoding, sizeof(d->encoding), "%.*s",
@@ -339,8 +342,10 @@ ingest_rtcp(struct rtsp_session *s, size_t track, const uint8_t *p, size_t len)
     s->last_keepalive_ns = sl_now_ns();
     s->last_media_ns = s->last_keepalive_ns;
     for (i = 0; i < n; i++) {
-        if (pkts[i].type == SL_RTCP_SR && track < s->ntracks) {
-            sl_rtp_stats_on_sr(&s->tracks[track].stats, pkts[i].ntp,
+        if (pkts[i].type == SL_RTCP_SR && track < s->ntracks
+            && s->tracks[track].pub != NULL)
+        {
+            sl_rtp_stats_on_sr(&s->tracks[track].pub->stats, pkts[i].ntp,
                                s->last_keepalive_ns);
         }
     }
@@ -351,11 +356,14 @@ static void
 ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
            const uint8_t *p, size_t len)
 {
-    struct session_track *t = &s->tracks[track];
-    struct sl_rtp_pkt     pkt;
-    struct au_ctx         ctx;
-    uint8_t              *d;
+    struct pub_track *t = s->tracks[track].pub;
+    struct sl_rtp_pkt pkt;
+    struct au_ctx     ctx;
+    uint8_t          *d;
 
+    if (t == NULL) {
+        return;
+    }
     s->last_media_ns = sl_now_ns();
     s->packets_in++;
     if (sl_rtp_parse(p, len, &pkt) < 0 || len > 0xffff) {
@@ -427,7 +435,7 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
 /* Moves the pending packets up to the last one stamped ts into a frame's
  * RTP form; NULL when no pending packet has that timestamp. */
 static struct sl_frame_enc *
-take_packets(struct session_track *t, uint32_t ts)
+take_packets(struct pub_track *t, uint32_t ts)
 {
     struct sl_frame_enc *e;
     struct sl_buf       *b;
@@ -466,10 +474,10 @@ take_packets(struct session_track *t, uint32_t ts)
 static void
 on_au(void *ud, const struct sl_rtp_au *au)
 {
-    struct au_ctx        *ctx = ud;
-    struct rtsp_session  *s = ctx->s;
-    struct session_track *t = &s->tracks[ctx->track];
-    struct sl_frame      *f;
+    struct au_ctx       *ctx = ud;
+    struct rtsp_session *s = ctx->s;
+    struct pub_track    *t = s->tracks[ctx->track].pub;
+    struct sl_frame     *f;
 
     if (s->stream == NULL) {
         return;
@@ -882,10 +890,10 @@ send_rr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
         uint8_t               pkt[64];
         int                   len;
 
-        if (!t->setup || !t->stats.started) {
+        if (!t->setup || t->pub == NULL || !t->pub->stats.started) {
             continue;
         }
-        sl_rtp_stats_report(&t->stats, now_ns, &rb);
+        sl_rtp_stats_report(&t->pub->stats, now_ns, &rb);
         len = sl_rtcp_write_rr(pkt + 4, sizeof(pkt) - 4, s->rr_ssrc, &rb);
         if (len > 0) {
             send_rtcp(c, t, pkt, len);
