@@ -74,6 +74,7 @@ struct conn {
     double          t_start;
     double          t_first;
     double          t_play;
+    double          t_event; /* time of the read being processed */
     double          t_keepalive;
     uint64_t        bytes;
     uint64_t        frames;
@@ -420,9 +421,9 @@ handle_response(struct conn *c, const struct opts *o, const char *head,
         }
         return send_play(c, o);
     case ST_PLAY:
-        c->t_play = now();
+        c->t_play = c->t_event;
         c->state = ST_STREAMING;
-        c->t_keepalive = now() + o->keepalive;
+        c->t_keepalive = c->t_event + o->keepalive;
         return 0;
     default:
         return -1;
@@ -598,6 +599,7 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
     }
     c->bytes += (uint64_t) r;
     c->n += (size_t) r;
+    c->t_event = t;
 
     if (c->state == ST_HTTP_HEAD) {
         uint8_t *e = memmem(c->buf, c->n, "\r\n\r\n", 4);
