@@ -129,6 +129,7 @@ sl_stream_new(struct sl_worker *owner, const char *path,
     }
     sl_strlcpy(s->path, path, sizeof(s->path));
     sl_log_init(&s->log, NULL, "[path %s]", path);
+    pthread_mutex_init(&s->params_lock, NULL);
     s->views[owner->id] = view_new(s, owner);
     return s;
 }
@@ -157,6 +158,7 @@ sl_stream_unref(struct sl_stream **sp)
     for (i = 0; i < s->desc.ntracks; i++) {
         sl_free(s->desc.tracks[i].fmtp);
     }
+    pthread_mutex_destroy(&s->params_lock);
     sl_free(s);
 }
 
@@ -426,6 +428,58 @@ post(struct sl_worker *w, struct stream_msg *m, sl_msg_fn *fn)
 {
     m->msg.fn = fn;
     sl_worker_post(w, &m->msg);
+}
+
+
+static bool
+param_set(uint8_t *dst, uint16_t *dst_len, const uint8_t *p, size_t len)
+{
+    if (p == NULL || len == 0 || len > SL_PARAM_MAX
+        || (*dst_len == len && memcmp(dst, p, len) == 0))
+    {
+        return false;
+    }
+    memcpy(dst, p, len);
+    *dst_len = (uint16_t)len;
+    return true;
+}
+
+
+bool
+sl_stream_set_params(struct sl_stream *s, size_t track, const uint8_t *vps,
+                     size_t vps_len, const uint8_t *sps, size_t sps_len,
+                     const uint8_t *pps, size_t pps_len)
+{
+    struct sl_track_params *tp;
+    bool                    changed;
+
+    if (track >= SL_STREAM_MAX_TRACKS) {
+        return false;
+    }
+    tp = &s->params[track];
+    pthread_mutex_lock(&s->params_lock);
+    changed = param_set(tp->vps, &tp->vps_len, vps, vps_len);
+    changed |= param_set(tp->sps, &tp->sps_len, sps, sps_len);
+    changed |= param_set(tp->pps, &tp->pps_len, pps, pps_len);
+    if (changed) {
+        tp->version++;
+    }
+    pthread_mutex_unlock(&s->params_lock);
+    return changed;
+}
+
+
+void
+sl_stream_get_params(struct sl_stream *s, size_t track,
+                     struct sl_track_params *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (track >= SL_STREAM_MAX_TRACKS) {
+        return;
+    }
+    pthread_mutex_lock(&s->params_lock);
+    *out = s->params[track];
+    pthread_mutex_unlock(&s->params_lock);
 }
 
 

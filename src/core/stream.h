@@ -44,6 +44,7 @@
 #include "base/log.h"
 #include "net/worker.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -71,6 +72,15 @@ struct sl_stream_desc {
     size_t          ntracks;
     struct sl_track tracks[SL_STREAM_MAX_TRACKS];
     int             key_track; /* first video track, or -1 */
+};
+
+/* A track's current codec parameter sets (H.264 SPS/PPS, H.265 VPS/SPS/PPS;
+ * AAC's AudioSpecificConfig in sps). */
+#define SL_PARAM_MAX 256
+struct sl_track_params {
+    uint8_t  vps[SL_PARAM_MAX], sps[SL_PARAM_MAX], pps[SL_PARAM_MAX];
+    uint16_t vps_len, sps_len, pps_len;
+    uint32_t version; /* bumped on every change */
 };
 
 struct sl_stream_opts {
@@ -126,6 +136,10 @@ struct sl_stream {
     atomic_ullong   bytes_out;
     atomic_uint     readers;
     atomic_uint     fmt_readers[SL_FMT_COUNT];
+    /* Parameter sets: written by the owner when they change, read by
+     * DESCRIBE-like requests on any thread; rare, so a mutex. */
+    pthread_mutex_t        params_lock;
+    struct sl_track_params params[SL_STREAM_MAX_TRACKS];
 };
 
 
@@ -135,6 +149,18 @@ struct sl_stream *sl_stream_new(struct sl_worker *owner, const char *path,
                                 const struct sl_stream_opts *opts);
 struct sl_stream *sl_stream_ref(struct sl_stream *s);
 void              sl_stream_unref(struct sl_stream **sp);
+
+/*
+ * Owner only.  Records track's current parameter sets (any may be NULL/0);
+ * returns true when they changed.  Sets longer than SL_PARAM_MAX are
+ * ignored.
+ */
+bool sl_stream_set_params(struct sl_stream *s, size_t track, const uint8_t *vps,
+                          size_t vps_len, const uint8_t *sps, size_t sps_len,
+                          const uint8_t *pps, size_t pps_len);
+/* Any thread: a copy of track's current parameter sets. */
+void sl_stream_get_params(struct sl_stream *s, size_t track,
+                          struct sl_track_params *out);
 
 /* Owner only.  Takes ownership of f and publishes it to every view. */
 void sl_stream_write(struct sl_stream *s, struct sl_frame *f);

@@ -176,7 +176,7 @@ int  rtsp_session_start_record(struct rtsp_conn *c, struct rtsp_session *s);
 int  rtsp_session_start_play(struct rtsp_conn *c, struct rtsp_session *s);
 void rtsp_session_stop_play(struct rtsp_session *s);
 /* Builds the SDP of a stream for DESCRIBE. */
-int rtsp_session_describe(const struct sl_stream *st, struct sl_dbuf *out);
+int rtsp_session_describe(struct sl_stream *st, struct sl_dbuf *out);
 /* An interleaved packet from the client on channel ch. */
 void rtsp_session_interleaved(struct rtsp_conn *c, struct rtsp_session *s,
                               uint8_t ch, const uint8_t *p, size_t len);

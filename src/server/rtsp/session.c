@@ -491,6 +491,19 @@ on_au(void *ud, const struct sl_rtp_au *au)
     if (au->key || !s->desc.tracks[ctx->track].is_video) {
         f->flags |= SL_FRAME_KEY;
     }
+    if (au->key && s->desc.tracks[ctx->track].is_video) {
+        const uint8_t *vps, *sps, *pps;
+        size_t         vps_len, sps_len, pps_len;
+
+        sl_rtp_depack_params(t->depack, &sps, &sps_len, &pps, &pps_len, &vps,
+                             &vps_len);
+        if (sl_stream_set_params(s->stream, ctx->track, vps, vps_len, sps,
+                                 sps_len, pps, pps_len))
+        {
+            sl_log_debug(&s->log, "track %zu: parameter sets updated",
+                         ctx->track);
+        }
+    }
     f->enc[SL_FMT_RTP] = take_packets(t, au->ts);
     sl_stream_write(s->stream, f);
 }
@@ -499,11 +512,49 @@ on_au(void *ud, const struct sl_rtp_au *au)
 /* --- reading ------------------------------------------------------------- */
 
 
+/* fmtp for DESCRIBE: the publisher's, completed with the current parameter
+ * sets when it did not carry them (cameras that send them only in-band). */
+static const char *
+describe_fmtp(struct sl_stream *st, size_t i, char *buf, size_t size)
+{
+    const struct sl_track *t = &st->desc.tracks[i];
+    struct sl_track_params p;
+    char                   b64[3][SL_PARAM_MAX * 2];
+    const char            *fmtp = t->fmtp != NULL ? t->fmtp : "";
+
+    if (t->codec != SL_CODEC_H264 && t->codec != SL_CODEC_H265) {
+        return t->fmtp;
+    }
+    if (strstr(fmtp, "sprop-") != NULL) {
+        return t->fmtp;
+    }
+    sl_stream_get_params(st, i, &p);
+    if (p.sps_len == 0 || p.pps_len == 0) {
+        return t->fmtp;
+    }
+    sl_base64_encode(p.sps, p.sps_len, b64[0]);
+    sl_base64_encode(p.pps, p.pps_len, b64[1]);
+    if (t->codec == SL_CODEC_H264) {
+        sl_snprintf(buf, size, "%s%ssprop-parameter-sets=%s,%s", fmtp,
+                    fmtp[0] != '\0' ? ";" : "", b64[0], b64[1]);
+    } else {
+        if (p.vps_len == 0) {
+            return t->fmtp;
+        }
+        sl_base64_encode(p.vps, p.vps_len, b64[2]);
+        sl_snprintf(buf, size, "%s%ssprop-vps=%s;sprop-sps=%s;sprop-pps=%s",
+                    fmtp, fmtp[0] != '\0' ? ";" : "", b64[2], b64[0], b64[1]);
+    }
+    return buf;
+}
+
+
 int
-rtsp_session_describe(const struct sl_stream *st, struct sl_dbuf *out)
+rtsp_session_describe(struct sl_stream *st, struct sl_dbuf *out)
 {
     struct sl_sdp_writer_media m[SL_STREAM_MAX_TRACKS];
     char                       ctl[SL_STREAM_MAX_TRACKS][16];
+    char                       fmtp[SL_STREAM_MAX_TRACKS][2048];
     size_t                     i;
 
     for (i = 0; i < st->desc.ntracks; i++) {
@@ -516,7 +567,7 @@ rtsp_session_describe(const struct sl_stream *st, struct sl_dbuf *out)
         m[i].encoding = t->encoding;
         m[i].clock_rate = t->clock_rate;
         m[i].channels = t->channels;
-        m[i].fmtp = t->fmtp;
+        m[i].fmtp = describe_fmtp(st, i, fmtp[i], sizeof(fmtp[i]));
         m[i].control = ctl[i];
     }
     return sl_sdp_write(out, "Stream", m, st->desc.ntracks);

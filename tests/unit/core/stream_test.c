@@ -404,6 +404,36 @@ test_gop_cache_is_bounded(void **state)
 }
 
 
+static void
+test_parameter_sets_change_only_when_different(void **state)
+{
+    struct fixture        *fx = *state;
+    struct sl_track_params p;
+    static const uint8_t   sps[] = {0x67, 0x42, 0xc0, 0x0d};
+    static const uint8_t   sps2[] = {0x67, 0x42, 0xc0, 0x1e};
+    static const uint8_t   pps[] = {0x68, 0xce, 0x0f, 0xc8};
+    uint8_t                big[SL_PARAM_MAX + 1] = {0};
+
+    assert_true(sl_stream_set_params(fx->s, 0, NULL, 0, sps, sizeof(sps), pps,
+                                     sizeof(pps)));
+    assert_false(sl_stream_set_params(fx->s, 0, NULL, 0, sps, sizeof(sps), pps,
+                                      sizeof(pps)));
+    assert_true(
+        sl_stream_set_params(fx->s, 0, NULL, 0, sps2, sizeof(sps2), NULL, 0));
+    /* Oversized sets and out-of-range tracks are ignored. */
+    assert_false(
+        sl_stream_set_params(fx->s, 0, NULL, 0, big, sizeof(big), NULL, 0));
+    assert_false(sl_stream_set_params(fx->s, SL_STREAM_MAX_TRACKS, NULL, 0, sps,
+                                      sizeof(sps), NULL, 0));
+    sl_stream_get_params(fx->s, 0, &p);
+    assert_int_equal(p.version, 2);
+    assert_int_equal(p.sps_len, sizeof(sps2));
+    assert_memory_equal(p.sps, sps2, sizeof(sps2));
+    assert_memory_equal(p.pps, pps, sizeof(pps));
+    assert_int_equal(p.vps_len, 0);
+}
+
+
 int
 main(void)
 {
@@ -428,6 +458,8 @@ main(void)
             teardown),
         cmocka_unit_test_setup_teardown(test_gop_cache_is_bounded, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_parameter_sets_change_only_when_different, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
