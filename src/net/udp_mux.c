@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 
-#define RX_SLOT 2048 /* bytes per datagram slot; larger datagrams truncate */
+#define RX_SLOT 9216 /* bytes per datagram slot (jumbo frames fit) */
 
 
 struct route {
@@ -132,6 +132,11 @@ on_readable(uv_poll_t *h, int status, int events)
             size_t               total = 0, pos = 0;
 
             if (done[i]) {
+                continue;
+            }
+            if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+                m->truncated_drops++;
+                done[i] = true;
                 continue;
             }
             r = sl_hmap_get(&m->routes,

@@ -44,6 +44,7 @@ struct sl_udp_mux {
     struct sl_hmap    routes; /* sl_addr_key -> struct route */
     uint64_t          unknown_drops;
     uint64_t          refused_drops;
+    uint64_t          truncated_drops; /* datagrams larger than a slot */
     struct sl_log     log;
     uint8_t          *rxbuf;
     char              addr[64];
