@@ -10,7 +10,9 @@
  * so the kernel discards the data without copying it to user space.
  *
  * usage: live_load rtsp|http HOST PORT PATH N SECS [--stagger-ms X]
- *                  [--sample K] [--keepalive-s S]
+ *                  [--sample K] [--keepalive-s S] [--setup-timeout-s S]
+ * A connection not streaming S seconds (default 20) after it started
+ * counts as failed.
  * Output, one JSON object per line on stdout:
  *   {"event":"ready",...}     every connection is streaming or has failed
  *   {"event":"snapshot",...}  on SIGUSR1: cumulative counters, for windows
@@ -92,6 +94,7 @@ struct opts {
     double      stagger;
     int         sample;
     double      keepalive;
+    double      setup_timeout;
 };
 
 
@@ -782,7 +785,8 @@ usage(void)
 {
     fprintf(stderr,
             "usage: live_load rtsp|http HOST PORT PATH N SECS "
-            "[--stagger-ms X] [--sample K] [--keepalive-s S]\n");
+            "[--stagger-ms X] [--sample K] [--keepalive-s S] "
+            "[--setup-timeout-s S]\n");
     exit(2);
 }
 
@@ -800,6 +804,7 @@ main(int argc, char **argv)
     int                ready_printed = 0;
     double             t0;
     double             next_start;
+    double             next_check;
 
     if (argc < 7) {
         usage();
@@ -820,6 +825,7 @@ main(int argc, char **argv)
     o.secs = atof(argv[6]);
     o.sample = 1;
     o.keepalive = 20;
+    o.setup_timeout = 20;
     for (int i = 7; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--stagger-ms") == 0) {
             o.stagger = atof(argv[i + 1]) / 1000;
@@ -827,6 +833,8 @@ main(int argc, char **argv)
             o.sample = atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "--keepalive-s") == 0) {
             o.keepalive = atof(argv[i + 1]);
+        } else if (strcmp(argv[i], "--setup-timeout-s") == 0) {
+            o.setup_timeout = atof(argv[i + 1]);
         } else {
             usage();
         }
@@ -864,6 +872,7 @@ main(int argc, char **argv)
 
     t0 = now();
     next_start = t0;
+    next_check = t0;
     while (!want_stop) {
         double t = now();
         int    timeout_ms = 100;
@@ -936,6 +945,22 @@ main(int argc, char **argv)
                 continue;
             }
             on_readable(c, &o, ep, t);
+        }
+
+        /* Connections stuck in connect or setup fail after a while, so
+         * that "ready" is always reached. */
+        if (t >= next_check) {
+            next_check = t + 0.1;
+            for (int i = 0; i < started; i++) {
+                struct conn *c = &cs[i];
+
+                if (c->state != ST_STREAMING && c->state != ST_FAILED
+                    && c->state != ST_CLOSED
+                    && t - c->t_start > o.setup_timeout)
+                {
+                    fail(c, ep, "setup timeout");
+                }
+            }
         }
 
         /* RTSP keepalive (sessions over TCP should not need it, but a

@@ -381,7 +381,8 @@ def measure(t, n, a, live_load):
             argv += ['--stagger-ms', str(a.stagger_ms)]
         loader = Proc(argv, t.workdir / f'{t.name}.load{n}.log',
                       stdout_pipe=True)
-        ready = loader.next_json(30 + n * 0.05, 'ready')
+        # live_load fails connections not streaming after 20 s itself.
+        ready = loader.next_json(40 + n * a.stagger_ms / 1000, 'ready')
         if ready is None:
             loader.stop()
             res['error'] = 'readers did not finish connecting'
