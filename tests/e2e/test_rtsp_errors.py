@@ -1,5 +1,5 @@
 """RTSP error handling and protocol details (MediaMTX-compatible codes):
-unconfigured path -> 400, no stream -> 404, publisher override on/off,
+unconfigured path -> 404, no stream -> 404, publisher override on/off,
 malformed requests close only their own connection, OPTIONS/PLAY headers."""
 
 import re
@@ -11,11 +11,13 @@ import pytest
 import sluice_test as st
 
 
-def test_unconfigured_path_is_400(sluice):
-    # MediaMTX: "path 'x' is not configured" is a generic error -> 400.
+def test_unconfigured_path_is_404(sluice):
+    # The issue asks for 404 on an unknown path.  (MediaMTX answers 400 to
+    # "path 'x' is not configured" and 404 only to "no stream is available";
+    # no client tells the two apart.)
     srv = sluice({'paths': {'known': {}}})
     res = st.describe(srv.rtsp_port, 'unknown')
-    assert res.status == 400, res
+    assert res.status == 404, res
     # The configured path exists but has no stream yet -> 404.
     res = st.describe(srv.rtsp_port, 'known')
     assert res.status == 404, res
