@@ -372,6 +372,7 @@ struct sl_conf {
     struct sl_conf_intlist        worker_sequence;
     uint64_t                      write_queue_max_bytes;
     uint64_t                      write_socket_buffer;
+    uint64_t                      write_merge_window;
 
     /* Authentication. */
     enum sl_conf_auth_method auth_method;

@@ -258,6 +258,11 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Byte cap of a reader queue."),
     G("writeSocketBuffer", write_socket_buffer, uint64_t, SIZE, "512K", I,
       .doc = "SO_SNDBUF cap of reader sockets."),
+    G("writeMergeWindow", write_merge_window, uint64_t, DURATION, "20ms", I,
+      .max = 1000000000,
+      .doc = "Readers' frames are sent together at most this often (one\n"
+             "system call for several frames): less CPU per byte, at most\n"
+             "this much added latency.  0s sends every frame at once."),
 
     SEC("Authentication"),
     G("authMethod", auth_method, enum sl_conf_auth_method, ENUM, "internal", I,

@@ -85,7 +85,9 @@ sl_rtsp_conn_accept(struct sl_worker *w, int fd,
     c->tcp.data = c;
     uv_timer_init(&w->loop, &c->timer);
     c->timer.data = c;
-    c->handles_open = 2;
+    uv_timer_init(&w->loop, &c->merge_timer);
+    c->merge_timer.data = c;
+    c->handles_open = 3;
     if (uv_tcp_open(&c->tcp, fd) < 0) {
         rtsp_conn_close(c, "cannot open socket");
         return;
@@ -357,6 +359,42 @@ on_closed(uv_handle_t *h)
     sl_dbuf_free(&c->ctl);
     sl_dbuf_free(&c->ctl_inflight);
     sl_free(c);
+}
+
+
+static void
+on_merge_timer(uv_timer_t *t)
+{
+    struct rtsp_conn *c = t->data;
+
+    if (c->closing || c->session == NULL || !c->session->reading) {
+        return;
+    }
+    if (c->session->udp) {
+        rtsp_session_send_udp(c, c->session);
+    } else {
+        rtsp_conn_flush(c);
+    }
+}
+
+
+void
+rtsp_conn_media_ready(struct rtsp_conn *c)
+{
+    uint64_t window = sl_rt.conf->write_merge_window / SL_NS_PER_MS;
+
+    if (c->closing) {
+        return;
+    }
+    if (window == 0) {
+        on_merge_timer(&c->merge_timer);
+        return;
+    }
+    /* A write in flight will pick the frames up when it completes. */
+    if (c->writing || uv_is_active((uv_handle_t *)&c->merge_timer)) {
+        return;
+    }
+    uv_timer_start(&c->merge_timer, on_merge_timer, window, 0);
 }
 
 

@@ -132,6 +132,7 @@ struct rtsp_conn {
     uv_tcp_t                tcp;
     struct sl_list          node; /* in sl_rtsp_srv.conns[worker] */
     uv_timer_t              timer;
+    uv_timer_t              merge_timer; /* writeMergeWindow */
     uv_write_t              wreq;
     struct sl_worker       *w;
     uint64_t                handle;
@@ -183,6 +184,9 @@ void rtsp_session_interleaved(struct rtsp_conn *c, struct rtsp_session *s,
 /* Appends queued media to iov (TCP readers); returns the count added. */
 int rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
                           uv_buf_t *iov, int max);
+/* A reader has new frames: send them now or at the end of the merge
+ * window (writeMergeWindow). */
+void rtsp_conn_media_ready(struct rtsp_conn *c);
 /* UDP readers send directly. */
 void rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s);
 /* Periodic: RTCP sender reports, timeouts.  Returns false to close. */

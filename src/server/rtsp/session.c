@@ -702,11 +702,7 @@ on_reader_frames(struct sl_reader *r)
         rtsp_session_try_play_reply(c, s, false);
         return;
     }
-    if (s->udp) {
-        rtsp_session_send_udp(c, s);
-    } else {
-        rtsp_conn_flush(c);
-    }
+    rtsp_conn_media_ready(c);
 }
 
 
