@@ -105,7 +105,7 @@ on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
     struct rtsp_conn *c = h->data;
     /* Readers send little: a small buffer keeps memory per reader low.
      * Publishers (interleaved RTP) get room for whole frames. */
-    size_t want = c->session != NULL && c->session->pub_claimed ? 65536 : 4096;
+    size_t want = c->session != NULL && c->session->pub_claimed ? 65536 : 2048;
     uint8_t *p;
 
     (void)hint;
@@ -358,6 +358,7 @@ on_closed(uv_handle_t *h)
     sl_dbuf_free(&c->in);
     sl_dbuf_free(&c->ctl);
     sl_dbuf_free(&c->ctl_inflight);
+    sl_free(c->hdrs);
     sl_free(c);
 }
 
@@ -944,7 +945,8 @@ on_play(struct rtsp_conn *c, struct req *r)
         return reply_error(c, r, 455, NULL);
     }
     n = strlen(r->full_url);
-    sl_snprintf(s->base_url, sizeof(s->base_url), "%s", r->full_url);
+    sl_free(s->base_url);
+    s->base_url = sl_strdup(r->full_url);
     if (n > 0 && s->base_url[n - 1] == '/') {
         s->base_url[n - 1] = '\0';
     }

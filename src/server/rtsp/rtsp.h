@@ -124,7 +124,7 @@ struct rtsp_session {
     uint64_t         key_found_ns;
     struct sl_str    play_cseq;
     char             play_cseq_buf[16];
-    char             base_url[512];
+    char            *base_url; /* PLAY's URL, for RTP-Info (heap) */
     uint64_t         last_keepalive_ns;
 };
 
@@ -144,17 +144,19 @@ struct rtsp_conn {
     struct sl_dbuf          ctl_inflight; /* replies being written */
     bool                    writing;
     bool                    media_inflight;
-    uint8_t                 hdrs[RTSP_MAX_IOV][4];
-    bool                    closing;
-    bool                    close_after_write;
-    int                     handles_open;
-    char                    close_reason[128];
-    uint64_t                last_activity_ns;
-    char                    nonce[33];
-    bool                    auth_waiting; /* a failed attempt's delay */
-    struct rtsp_session    *session;
-    uint64_t                bytes_in;
-    uint64_t                bytes_out;
+    /* Per-packet interleaved headers, only for readers whose channel
+     * numbers differ from the shared form's (allocated on first use). */
+    uint8_t (*hdrs)[4];
+    bool                 closing;
+    bool                 close_after_write;
+    int                  handles_open;
+    char                 close_reason[128];
+    uint64_t             last_activity_ns;
+    char                 nonce[33];
+    bool                 auth_waiting; /* a failed attempt's delay */
+    struct rtsp_session *session;
+    uint64_t             bytes_in;
+    uint64_t             bytes_out;
 };
 
 

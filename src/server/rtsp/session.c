@@ -109,6 +109,7 @@ rtsp_session_free(struct rtsp_conn *c, struct rtsp_session *s,
         }
     }
     sl_log_info(&s->log, "destroyed: %s", reason);
+    sl_free(s->base_url);
     sl_free(s);
 }
 
@@ -779,6 +780,9 @@ rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
         } else {
             if ((uint32_t)(max - n) < e->nparts * 2) {
                 break;
+            }
+            if (c->hdrs == NULL) {
+                c->hdrs = sl_malloc(RTSP_MAX_IOV * sizeof(*c->hdrs));
             }
             for (i = 0; i < e->nparts; i++) {
                 uint8_t *h = c->hdrs[n];
