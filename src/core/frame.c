@@ -38,10 +38,30 @@ sl_frame_unref(struct sl_frame **fp)
         return;
     }
     for (i = 0; i < SL_FMT_COUNT; i++) {
-        sl_frame_enc_free(&f->enc[i]);
+        struct sl_frame_enc *e =
+            atomic_load_explicit(&f->enc[i], memory_order_acquire);
+
+        sl_frame_enc_free(&e);
     }
     sl_buf_unref(&f->buf);
     sl_free(f);
+}
+
+
+void
+sl_frame_enc_set(struct sl_frame *f, int fmt, struct sl_frame_enc *e)
+{
+    struct sl_frame_enc *expected = NULL;
+
+    if (e == NULL) {
+        return;
+    }
+    if (!atomic_compare_exchange_strong_explicit(&f->enc[fmt], &expected, e,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire))
+    {
+        sl_frame_enc_free(&e);
+    }
 }
 
 
@@ -75,8 +95,10 @@ sl_frame_size(const struct sl_frame *f)
     int    i;
 
     for (i = 0; i < SL_FMT_COUNT; i++) {
-        if (f->enc[i] != NULL) {
-            n += f->enc[i]->buf->len;
+        const struct sl_frame_enc *e = sl_frame_enc_get(f, i);
+
+        if (e != NULL) {
+            n += e->buf->len;
         }
     }
     return n;

@@ -69,7 +69,10 @@ struct sl_frame {
     struct sl_buf *buf; /* payload */
     uint32_t       off;
     uint32_t       len;
-    struct sl_frame_enc *enc[SL_FMT_COUNT];
+    /* Encoded forms: each slot is written once, by the stream's owner
+     * worker (possibly after the frame was published), and read on any
+     * worker: hence atomic. */
+    _Atomic(struct sl_frame_enc *) enc[SL_FMT_COUNT];
 };
 
 
@@ -84,6 +87,19 @@ sl_frame_data(const struct sl_frame *f)
 {
     return f->buf->data + f->off;
 }
+/* The encoded form fmt of f, or NULL (not built). */
+static inline const struct sl_frame_enc *
+sl_frame_enc_get(const struct sl_frame *f, int fmt)
+{
+    return atomic_load_explicit(&((struct sl_frame *)f)->enc[fmt],
+                                memory_order_acquire);
+}
+/*
+ * Attaches e as f's form fmt; takes ownership of e.  Only the stream's
+ * owner worker (or the frame's creator before publishing) calls it; a slot
+ * already set is kept and e is freed.
+ */
+void sl_frame_enc_set(struct sl_frame *f, int fmt, struct sl_frame_enc *e);
 /* An encoded form with room for nparts parts over buf (takes ownership). */
 struct sl_frame_enc *sl_frame_enc_new(struct sl_buf *buf, uint32_t nparts);
 void                 sl_frame_enc_free(struct sl_frame_enc **e);

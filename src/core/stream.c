@@ -1,5 +1,6 @@
 /* Sluice: streams, per-worker views and bounded readers. */
 #include "core/stream.h"
+#include "core/encode.h"
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/time.h"
@@ -159,6 +160,7 @@ sl_stream_unref(struct sl_stream **sp)
         sl_free(s->desc.tracks[i].fmtp);
     }
     pthread_mutex_destroy(&s->params_lock);
+    sl_encode_close(s);
     sl_free(s);
 }
 
@@ -510,6 +512,7 @@ sl_stream_write(struct sl_stream *s, struct sl_frame *f)
     if (f->recv_ns == 0) {
         f->recv_ns = sl_now_ns();
     }
+    sl_encode_frame(s, f);
     for (i = 0; i < SL_MAX_WORKERS; i++) {
         struct stream_msg *m;
 
@@ -734,22 +737,23 @@ sl_stream_reader_add(struct sl_stream *s, struct sl_reader *r)
     struct sl_worker *w = sl_worker_self();
     struct sl_view   *v = s->views[w->id];
 
+    if (v == NULL && w == s->owner) {
+        return SL_ECLOSED;
+    }
+    if (v != NULL && v->state == VIEW_EOS) {
+        return SL_ECLOSED;
+    }
+    /* Declare the format first, so the owner encodes it from now on (and
+     * for the snapshot it sends a new view). */
+    atomic_fetch_add(&s->fmt_readers[r->fmt], 1);
     if (v == NULL) {
-        if (w == s->owner) {
-            return SL_ECLOSED;
-        }
+        struct stream_msg *m = sl_calloc(1, sizeof(*m));
+
         v = view_new(s, w);
         s->views[w->id] = v;
-        {
-            struct stream_msg *m = sl_calloc(1, sizeof(*m));
-
-            m->s = sl_stream_ref(s);
-            m->worker = w->id;
-            post(s->owner, m, on_subscribe);
-        }
-    }
-    if (v->state == VIEW_EOS) {
-        return SL_ECLOSED;
+        m->s = sl_stream_ref(s);
+        m->worker = w->id;
+        post(s->owner, m, on_subscribe);
     }
     /* A CLOSING view re-subscribes when the owner's acknowledgement
      * arrives (on_unsubscribed). */
@@ -759,6 +763,13 @@ sl_stream_reader_add(struct sl_stream *s, struct sl_reader *r)
     r->dropped = 0;
     r->pending_dropped = 0;
     if (r->use_gop && s->opts.gop_cache && v->gop_valid) {
+        if (w == s->owner) {
+            uint64_t seq;
+
+            for (seq = v->gop_start; seq < v->head; seq++) {
+                sl_encode_frame(s, v->ring[seq & v->mask]);
+            }
+        }
         r->pos = v->gop_start;
         r->wait_key = false;
     } else {
@@ -769,7 +780,6 @@ sl_stream_reader_add(struct sl_stream *s, struct sl_reader *r)
     sl_list_insert_tail(&v->readers, &r->node);
     v->nreaders++;
     atomic_fetch_add(&s->readers, 1);
-    atomic_fetch_add(&s->fmt_readers[r->fmt], 1);
     return 0;
 }
 
@@ -840,6 +850,17 @@ sl_reader_peek(struct sl_reader *r)
     while (r->pos < v->head) {
         struct sl_frame *f = v->ring[r->pos & v->mask];
 
+        if (sl_frame_enc_get(f, r->fmt) == NULL
+            && r->fmt != v->stream->desc.native_fmt) {
+            /* Written before anyone wanted this format: a reader must not
+             * start mid-GOP, so it waits for an encoded keyframe. */
+            r->wait_key = true;
+            if (r->ack_pos == r->pos) {
+                r->ack_pos++;
+            }
+            r->pos++;
+            continue;
+        }
         if (!r->wait_key) {
             return f;
         }

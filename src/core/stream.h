@@ -71,7 +71,8 @@ struct sl_track {
 struct sl_stream_desc {
     size_t          ntracks;
     struct sl_track tracks[SL_STREAM_MAX_TRACKS];
-    int             key_track; /* first video track, or -1 */
+    int             key_track;  /* first video track, or -1 */
+    int             native_fmt; /* format the publisher provides, or -1 */
 };
 
 /* A track's current codec parameter sets (H.264 SPS/PPS, H.265 VPS/SPS/PPS;
@@ -136,6 +137,7 @@ struct sl_stream {
     atomic_ullong   bytes_out;
     atomic_uint     readers;
     atomic_uint     fmt_readers[SL_FMT_COUNT];
+    void           *enc_priv[SL_FMT_COUNT]; /* owner: encoder state */
     /* Parameter sets: written by the owner when they change, read by
      * DESCRIBE-like requests on any thread; rare, so a mutex. */
     pthread_mutex_t        params_lock;

@@ -168,6 +168,7 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
     memset(&s->desc, 0, sizeof(s->desc));
     s->desc_owned = true;
     s->desc.key_track = -1;
+    s->desc.native_fmt = SL_FMT_RTP; /* the original packets */
     for (i = 0; i < sdp->nmedia; i++) {
         const struct sl_sdp_media  *m = &sdp->media[i];
         const struct sl_sdp_format *f;
@@ -505,7 +506,7 @@ on_au(void *ud, const struct sl_rtp_au *au)
                          ctx->track);
         }
     }
-    f->enc[SL_FMT_RTP] = take_packets(t, au->ts);
+    sl_frame_enc_set(f, SL_FMT_RTP, take_packets(t, au->ts));
     sl_stream_write(s->stream, f);
 }
 
@@ -666,7 +667,7 @@ rtsp_session_try_play_reply(struct rtsp_conn *c, struct rtsp_session *s,
         if (!s->tracks[i].setup || first[i] == NULL) {
             continue;
         }
-        e = first[i]->enc[SL_FMT_RTP];
+        e = sl_frame_enc_get(first[i], SL_FMT_RTP);
         if (e == NULL || e->nparts == 0 || e->parts[0].len < 12) {
             continue;
         }
@@ -759,7 +760,7 @@ rtsp_session_fill_iov(struct rtsp_conn *c, struct rtsp_session *s,
         if (f == NULL) {
             break;
         }
-        e = f->enc[SL_FMT_RTP];
+        e = sl_frame_enc_get(f, SL_FMT_RTP);
         if (f->track >= s->ntracks || e == NULL || e->nparts == 0
             || !s->tracks[f->track].setup)
         {
@@ -837,7 +838,7 @@ rtsp_session_send_udp(struct rtsp_conn *c, struct rtsp_session *s)
                 break;
             }
         }
-        e = f->enc[SL_FMT_RTP];
+        e = sl_frame_enc_get(f, SL_FMT_RTP);
         if (f->track >= s->ntracks || e == NULL || !s->tracks[f->track].setup) {
             sl_reader_advance(&s->reader);
             continue;

@@ -141,6 +141,7 @@ test_fanout_across_two_worker_threads(void **state)
     d.ntracks = 1;
     d.tracks[0].is_video = true;
     d.key_track = 0;
+    d.native_fmt = SL_FMT_RTP;
     stream = sl_stream_new(&workers[0], "fanout", &d, &o);
     for (i = 0; i < 2; i++) {
         assert_int_equal(sl_worker_start(&workers[i]), 0);

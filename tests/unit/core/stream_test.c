@@ -59,6 +59,7 @@ setup(void **state)
     d.ntracks = 2;
     d.tracks[0].is_video = true;
     d.key_track = 0;
+    d.native_fmt = SL_FMT_RTP;
     sl_worker_set_self(&fx->w[0]);
     fx->s = sl_stream_new(&fx->w[0], "test", &d, &default_opts);
     *state = fx;

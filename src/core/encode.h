@@ -1,0 +1,50 @@
+/*
+ * Output-format encoders: encode once per format, not once per reader.
+ *
+ * For each output format (RTP packets, RTMP/FLV messages, later MPEG-TS and
+ * fMP4), an encoder turns a stream's frames into that format's bytes, once,
+ * on the stream's owner worker, and attaches them to the frame
+ * (sl_frame_enc_set); every reader of the format on every worker shares
+ * them.  A format is encoded only while it has readers (the stream counts
+ * them per format) and never for the stream's native format (an RTSP
+ * publisher's original packets are its RTP form).
+ *
+ * Encoders are rows of a registry (core/encoders.c), one per format.  Each
+ * keeps per-stream state (RTP sequence numbers and SSRCs, FLV sequence
+ * headers) allocated on first use and freed with the stream.
+ */
+#ifndef SL_CORE_ENCODE_H
+#define SL_CORE_ENCODE_H
+
+#include "core/frame.h"
+
+#include <stddef.h>
+
+
+struct sl_stream;
+
+struct sl_encoder_type {
+    const char *name;
+    int         fmt;       /* enum sl_frame_fmt */
+    size_t      priv_size; /* per-stream state, zeroed */
+    /* Called once per stream on the owner before the first encode. */
+    int (*init)(struct sl_stream *s, void *priv);
+    /*
+     * Returns f's encoded form, or NULL when f has none in this format (a
+     * codec the format cannot carry, or a frame to skip).  Owner only.
+     */
+    struct sl_frame_enc *(*encode)(struct sl_stream *s, void *priv,
+                                   const struct sl_frame *f);
+    void (*close)(void *priv);
+};
+
+/* The registry: sl_encoders[fmt] or NULL. */
+extern const struct sl_encoder_type *const sl_encoders[SL_FMT_COUNT];
+
+/* Owner only: builds every form f is missing and has readers for. */
+void sl_encode_frame(struct sl_stream *s, struct sl_frame *f);
+/* Owner only: frees the per-stream encoder state (stream teardown). */
+void sl_encode_close(struct sl_stream *s);
+
+
+#endif /* SL_CORE_ENCODE_H */
