@@ -6,7 +6,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG  ?= sluice.yml
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test configure build run test unit e2e sanitize fuzz bench clean format
+.PHONY: all deps deps-test configure build run test unit e2e test-harness sanitize fuzz bench clean format
 
 all: build
 
@@ -35,6 +35,10 @@ unit: build
 
 e2e: build
 	SLUICE_BIN=$(CURDIR)/$(BUILD)/sluice /usr/bin/pytest -q tests/e2e
+
+# The e2e client recipes checked against GStreamer's own RTSP server.
+test-harness: deps-test
+	/usr/bin/pytest -q tests/e2e/test_harness.py
 
 # ASan + UBSan build of everything, then unit, replays and e2e against it.
 sanitize: deps-test
