@@ -254,6 +254,35 @@ def base_config(rtsp_port, rtp_port, rtcp_port):
     }
 
 
+def addr_port(addr):
+    """The port of a listener address such as '127.0.0.1:1935' or ':1935'."""
+    if addr is None:
+        return None
+    return int(str(addr).rsplit(':', 1)[1])
+
+
+def rtmp_overrides(encryption='no', cert=None, key=None, **more):
+    """Config overrides that turn RTMP on, on free loopback ports
+    (rtmpAddress, and rtmpsAddress + key/cert with encryption optional or
+    strict)."""
+    o = {'rtmp': True, 'rtmpAddress': f'{HOST}:{free_port()}',
+         'rtmpEncryption': encryption}
+    if encryption != 'no':
+        o.update({'rtmpsAddress': f'{HOST}:{free_port()}',
+                  'rtmpServerKey': str(key), 'rtmpServerCert': str(cert)})
+    o.update(more)
+    return o
+
+
+def rtsps_overrides(encryption, cert, key):
+    """rtspEncryption optional|strict with a free RTSPS port. The RTSPS
+    tests use TCP only (no SRTP client exists, see TESTING.md)."""
+    return {'rtspEncryption': encryption,
+            'rtspsAddress': f'{HOST}:{free_port()}',
+            'rtspServerKey': str(key), 'rtspServerCert': str(cert),
+            'rtspTransports': ['tcp'] if encryption == 'strict' else ['udp', 'tcp']}
+
+
 class Sluice:
     """One Sluice process with its own config and log file.
 
@@ -273,15 +302,38 @@ class Sluice:
         self.config_path.write_text(to_yaml(self.config) + '\n')
         self.log_path = self.workdir / f'{name}.log'
         self.expect_clean_exit = True
+        c = self.config
+        rtsp_enc = str(c.get('rtspEncryption', 'no'))
+        rtmp_enc = str(c.get('rtmpEncryption', 'no'))
+        rtmp_on = c.get('rtmp') is True
+        self.rtsps_port = (addr_port(c.get('rtspsAddress'))
+                           if rtsp_enc in ('optional', 'strict') else None)
+        self.rtmp_port = (addr_port(c.get('rtmpAddress'))
+                          if rtmp_on and rtmp_enc != 'strict' else None)
+        self.rtmps_port = (addr_port(c.get('rtmpsAddress'))
+                           if rtmp_on and rtmp_enc in ('optional', 'strict')
+                           else None)
+        # The listeners that must accept connections once the server is up
+        # (with rtspEncryption: strict the plain RTSP port stays closed).
+        ready = [('RTSPS', self.rtsps_port), ('RTMP', self.rtmp_port),
+                 ('RTMPS', self.rtmps_port)]
+        if rtsp_enc != 'strict':
+            ready.insert(0, ('RTSP', self.rtsp_port))
         self.proc = Proc([self.binary, str(self.config_path)], self.log_path,
                          name=name, is_server=True)
-        if not wait_tcp_port(self.rtsp_port, ready_timeout, self.proc.p):
-            rc = self.proc.poll()
-            self.proc.stop(grace=2)
-            raise AssertionError(
-                f'sluice did not accept RTSP on {HOST}:{self.rtsp_port} within '
-                f'{ready_timeout}s (exit code {rc})\nconfig:\n'
-                f'{self.config_path.read_text()}\nlog tail:\n{self.proc.tail(40)}')
+        deadline = time.monotonic() + ready_timeout
+        for what, port in ready:
+            if port is None:
+                continue
+            if not wait_tcp_port(port, max(0.5, deadline - time.monotonic()),
+                                 self.proc.p):
+                rc = self.proc.poll()
+                self.proc.stop(grace=2)
+                raise AssertionError(
+                    f'sluice did not accept {what} on {HOST}:{port} within '
+                    f'{ready_timeout}s (exit code {rc})\nconfig:\n'
+                    f'{self.config_path.read_text()}\nlog tail:\n'
+                    f'{self.proc.tail(40)}')
 
     @property
     def pid(self):
@@ -292,6 +344,23 @@ class Sluice:
         if user is not None:
             cred = f'{user}:{password}@' if password is not None else f'{user}@'
         return f'rtsp://{cred}{HOST}:{self.rtsp_port}/{path}'
+
+    def rtsps_url(self, path, user=None, password=None):
+        cred = f'{user}:{password}@' if user is not None else ''
+        return f'rtsps://{cred}{HOST}:{self.rtsps_port}/{path}'
+
+    def rtmp_url(self, path, user=None, password=None, tls=False, query=None):
+        """rtmp(s)://127.0.0.1:PORT/path[?user=..&pass=..]: RTMP has no
+        credentials in the handshake; MediaMTX takes them from the query."""
+        q = []
+        if user is not None:
+            q += [f'user={user}', f'pass={password or ""}']
+        if query:
+            q.append(query)
+        port = self.rtmps_port if tls else self.rtmp_port
+        assert port, f'{"RTMPS" if tls else "RTMP"} is not enabled in this config'
+        scheme = 'rtmps' if tls else 'rtmp'
+        return f'{scheme}://{HOST}:{port}/{path}' + ('?' + '&'.join(q) if q else '')
 
     def alive(self):
         return self.proc.alive()
@@ -410,13 +479,15 @@ def publish_ffmpeg(url, clip_path, transport='tcp', log_dir='.', name='pub',
 
 
 def publish_gst(url, clip_path, protocols='tcp', log_dir='.', name='gstpub',
-                bound=60, codec='h264'):
+                bound=60, codec='h264', tls=False):
     """GStreamer rtspclientsink (ANNOUNCEs audio first; AAC as MP4A-LATM).
-    It cannot loop: use the *_long.mp4 clips (20 s)."""
+    It cannot loop: use the *_long.mp4 clips (20 s). tls: rtsps:// URL,
+    certificate not validated."""
     parse = 'h264parse' if codec == 'h264' else 'h265parse'
+    tlsopt = ' tls-validation-flags=0' if tls else ''
     pipe = (f'filesrc location={clip_path} ! qtdemux name=d '
             f'd.video_0 ! queue ! {parse} ! rtspclientsink name=s '
-            f'location={url} protocols={protocols} latency=100 '
+            f'location={url} protocols={protocols} latency=100{tlsopt} '
             f'd.audio_0 ! queue ! aacparse ! s.')
     argv = ['gst-launch-1.0', '-e'] + pipe.split()
     return Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=bound)
@@ -444,8 +515,10 @@ HASH_OPTS = ['-vf', FROM_FIRST_KEY, '-fps_mode', 'passthrough']
 
 
 def ffmpeg_reader_argv(url, transport, frames, out, extra_in=()):
+    """transport: 'tcp'/'udp' for RTSP(S); None for other protocols."""
+    tr = ['-rtsp_transport', transport] if transport else []
     return ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning',
-            '-rtsp_transport', transport, *extra_in, '-i', url,
+            *tr, *extra_in, '-i', url,
             '-map', '0:v:0', *HASH_OPTS, '-frames:v', str(frames),
             '-flush_packets', '1', '-f', 'framemd5', str(out)]
 
@@ -487,16 +560,25 @@ def reader_ffmpeg(url, transport='tcp', frames=75, log_dir='.', name='reader',
 
 
 def reader_gst(url, protocols='tcp', secs=6, log_dir='.', name='gstreader',
-               codec='h264'):
+               codec='h264', tls=False):
     """Reads for `secs` with GStreamer rtspsrc, writes the video elementary
-    stream, then hashes its decoded frames with ffmpeg."""
+    stream, then hashes its decoded frames with ffmpeg. tls: rtsps:// URL,
+    certificate not validated."""
     es = Path(log_dir) / f'{name}.{codec}'
     depay, parse = (('rtph264depay', 'h264parse') if codec == 'h264'
                     else ('rtph265depay', 'h265parse'))
     caps = f'video/x-{codec},stream-format=byte-stream'
-    pipe = (f'rtspsrc location={url} protocols={protocols} latency=200 name=s '
+    tlsopt = ' tls-validation-flags=0' if tls else ''
+    pipe = (f'rtspsrc location={url} protocols={protocols} latency=200 '
+            f'name=s{tlsopt} '
             f's. ! {depay} ! {parse} ! {caps} ! filesink location={es} '
             f's. ! fakesink')
+    return _run_gst_then_hash(pipe, es, secs, log_dir, name)
+
+
+def _run_gst_then_hash(pipe, es, secs, log_dir, name, fmt=None):
+    """Runs a gst-launch pipeline that writes `es` for `secs` seconds, then
+    hashes the decoded frames of `es` (demuxer `fmt`, or probed)."""
     p = Proc(['gst-launch-1.0', '-e'] + pipe.split(),
              Path(log_dir) / f'{name}.log', name=name, bound=secs)
     rc = p.wait(secs + 8)
@@ -504,16 +586,25 @@ def reader_gst(url, protocols='tcp', secs=6, log_dir='.', name='gstreader',
         rc, _ = p.stop(grace=3)
     else:
         p.stop()
+    f = hash_file(es, log_dir, name, fmt=fmt)
+    f.rc = rc
+    f.log = p.tail(20)
+    return f
+
+
+def hash_file(path, log_dir, name, fmt=None):
+    """Frames of a received file (ES, FLV, ...): its decoded video frames'
+    MD5s, from the first keyframe on."""
     out = Path(log_dir) / f'{name}.framemd5'
+    dem = ['-f', fmt] if fmt else []
     h = Proc(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'error',
-              '-i', str(es), '-map', '0:v:0', *HASH_OPTS,
+              *dem, '-i', str(path), '-map', '0:v:0', *HASH_OPTS,
               '-f', 'framemd5', str(out)],
              Path(log_dir) / f'{name}.hash.log', name=name + '-hash', bound=60)
     h.wait(65)
     h.stop()
     f = Frames(read_framemd5(out))
-    f.rc = rc
-    f.log = p.tail(20)
+    f.log = h.tail(10)
     return f
 
 
@@ -745,3 +836,273 @@ def wait_stream(port, path, timeout=15.0, auth=None, publisher=None):
     extra = f'\npublisher log:\n{publisher.tail()}' if publisher else ''
     raise AssertionError(f'no stream on /{path} within {timeout}s '
                          f'(last DESCRIBE: {last!r}){extra}')
+
+
+# ---------------------------------------------------------------- RTMP clients
+#
+# Recipes from TESTING.md's RTMP section; each was checked against
+# nginx-rtmp as a stand-in origin (test_rtmp_harness.py does it again).
+
+ERTMP_CLIENT = Path(__file__).resolve().parent / 'ertmp_client.py'
+
+
+def publish_rtmp_ffmpeg(url, clip_path, log_dir='.', name='rtmppub',
+                        bound=180, loop=True, extra=()):
+    """ffmpeg -re [-stream_loop -1] -i CLIP -c copy -f flv rtmp(s)://...
+    (H.264 + AAC or MP3; ffmpeg 5.1's FLV muxer has no Enhanced RTMP)."""
+    argv = ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning', '-re']
+    if loop:
+        argv += ['-stream_loop', '-1']
+    argv += ['-i', str(clip_path), '-map', '0', '-c', 'copy', *extra,
+             '-f', 'flv', url]
+    return Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+
+def publish_rtmp_gst(url, clip_path, log_dir='.', name='gstrtmppub', bound=60,
+                     tls=False):
+    """GStreamer flvmux ! rtmp2sink from an MP4 (H.264 + AAC). filesrc cannot
+    loop: use the *_long.mp4 clips (20 s)."""
+    tlsopt = ' tls-validation-flags=0' if tls else ''
+    pipe = (f'filesrc location={clip_path} ! qtdemux name=d '
+            f'd.video_0 ! queue ! h264parse ! flvmux name=m streamable=true ! '
+            f'rtmp2sink location={url} sync=true{tlsopt} '
+            f'd.audio_0 ! queue ! aacparse ! m.')
+    return Proc(['gst-launch-1.0', '-e'] + pipe.split(),
+                Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+
+def reader_rtmp_ffmpeg(url, frames=75, log_dir='.', name='rtmpreader',
+                       timeout=None):
+    """ffmpeg reading rtmp(s)://; returns Frames."""
+    return reader_ffmpeg(url, None, frames, log_dir, name, timeout=timeout)
+
+
+def reader_rtmp_gst(url, secs=7, log_dir='.', name='gstrtmpreader', tls=False):
+    """GStreamer rtmp2src ! flvdemux for `secs`, video ES hashed after."""
+    es = Path(log_dir) / f'{name}.h264'
+    tlsopt = ' tls-validation-flags=0' if tls else ''
+    pipe = (f'rtmp2src location={url}{tlsopt} ! flvdemux name=d '
+            f'd.video ! queue ! h264parse ! video/x-h264,stream-format=byte-stream ! '
+            f'filesink location={es} d.audio ! queue ! fakesink')
+    return _run_gst_then_hash(pipe, es, secs, log_dir, name)
+
+
+def reader_rtmpdump(url, secs=5, log_dir='.', name='rtmpdump'):
+    """librtmp: rtmpdump --live -B SECS -o got.flv, then the FLV's frames.
+    --stop counts stream time from the first timestamp it sees."""
+    flv = Path(log_dir) / f'{name}.flv'
+    p = Proc(['rtmpdump', '-q', '--live', '-r', url, '-B', str(secs),
+              '-m', '10', '-o', str(flv)],
+             Path(log_dir) / f'{name}.log', name=name, bound=secs + 15)
+    rc = p.wait(secs + 20)
+    if rc is None:
+        rc, _ = p.stop(grace=3)
+    else:
+        p.stop()
+    f = hash_file(flv, log_dir, name, fmt='flv')
+    f.rc = rc
+    f.log = p.tail(20)
+    return f
+
+
+def reader_ertmp(url, log_dir='.', name='ertmp', frames=75, secs=12,
+                 fourcc=('hvc1', 'av01', 'vp09', 'Opus'), fmt='hevc'):
+    """tests/e2e/ertmp_client.py as the reader: Frames of the video it wrote
+    (Annex-B, demuxer `fmt`), with .report = its JSON report."""
+    out = Path(log_dir) / f'{name}.{fmt}'
+    argv = ['/usr/bin/python3', str(ERTMP_CLIENT), url, str(out),
+            '--frames', str(frames), '--secs', str(secs)]
+    argv += ['--fourcc', ','.join(fourcc)] if fourcc else ['--no-fourcc']
+    p = Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=secs + 15)
+    rc = p.wait(secs + 20)
+    if rc is None:
+        rc, _ = p.stop(grace=3)
+    else:
+        p.stop()
+    report = {}
+    for line in p.log_text().splitlines():
+        if line.startswith('{'):
+            try:
+                report = json.loads(line)
+            except ValueError:
+                pass
+    f = hash_file(out, log_dir, name, fmt=fmt) if out.exists() and \
+        out.stat().st_size else Frames()
+    f.rc = rc
+    f.log = p.tail(20)
+    f.report = report
+    return f
+
+
+def check_frames(src_clip, got, min_frames, what, *procs):
+    """md5seq with the reader's and other processes' log tails on failure."""
+    try:
+        return md5seq(clip_md5(src_clip), got, min_frames)
+    except AssertionError as e:
+        more = ''.join(f'\n--- {p.name} log:\n{p.tail(20)}' for p in procs
+                       if p is not None)
+        raise AssertionError(f'{what}: {e}\nreader exit {got.rc}, log:\n'
+                             f'{got.log}{more}') from None
+
+
+def audio_md5s(path, log_dir, name='srcaudio', transport=None, packets=None,
+               timeout=30):
+    """MD5 of each audio access unit (`ffmpeg -map 0:a:0 -c copy -f
+    framemd5`) of a file, or of a live URL (then bounded by `packets`).
+    For AAC/MP3 over RTMP, RTSP and FLV these are the codec's frames 1:1
+    (not for MPEG-TS, whose PES packs several)."""
+    out = Path(log_dir) / f'{name}.audio.framemd5'
+    tr = ['-rtsp_transport', transport] if transport else []
+    lim = ['-frames:a', str(packets)] if packets else []
+    p = Proc(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'error', *tr,
+              '-i', str(path), '-map', '0:a:0', '-c', 'copy', *lim,
+              '-flush_packets', '1', '-f', 'framemd5', str(out)],
+             Path(log_dir) / f'{name}.audio.log', name=name + '-audio',
+             bound=timeout)
+    rc = p.wait(timeout + 5)
+    p.stop()
+    f = Frames(read_framemd5(out))
+    f.rc = rc
+    f.log = p.tail(10)
+    return f
+
+
+def check_audio_run(src, got, min_units):
+    """Audio access units received = the source's, in order. The run may
+    start anywhere and wrap where the publisher loops (the only place a jump
+    is allowed: TESTING.md notes AUs are not 1:1 across a -stream_loop wrap);
+    the first and last received units may be partial and are ignored."""
+    src, got = list(src), list(got)[1:-1]
+    assert src, 'source audio checksum list is empty'
+    if len(got) < min_units:
+        raise AssertionError(f'audio: only {len(got)} access units received '
+                             f'(need >= {min_units})')
+    pos = {}
+    for i, h in enumerate(src):
+        pos.setdefault(h, i)
+    prev = None
+    for k, h in enumerate(got):
+        if h not in pos:
+            raise AssertionError(f'audio: received unit #{k} is not a source '
+                                 f'access unit ({len(got)} received)')
+        i = pos[h]
+        if prev is not None and i != (prev + 1) % len(src):
+            wrap = prev >= len(src) - 3 and i <= 3
+            if not wrap:
+                raise AssertionError(
+                    f'audio: discontinuity at received unit #{k}: source unit '
+                    f'{prev} followed by {i} (lost or reordered audio)')
+        prev = i
+    return f'{len(got)} audio access units in source order'
+
+
+def wait_rtsp_stream(srv, path, publisher, timeout=15.0):
+    """wait_stream on the server's RTSP port (works whatever protocol the
+    publisher uses, as long as plain RTSP is on)."""
+    return wait_stream(srv.rtsp_port, path, timeout=timeout,
+                       publisher=publisher)
+
+
+# ---------------------------------------------------------------- TLS
+
+def make_cert(directory, name='server', cn='localhost'):
+    """A self-signed RSA-2048 certificate for localhost/127.0.0.1:
+    returns (cert path, key path)."""
+    d = Path(directory)
+    cert, key = d / f'{name}.crt', d / f'{name}.key'
+    r = subprocess.run(
+        ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
+         '-keyout', str(key), '-out', str(cert), '-days', '2',
+         '-subj', f'/CN={cn}',
+         '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    assert r.returncode == 0, r.stdout.decode(errors='replace')
+    return cert, key
+
+
+def cert_fingerprint_file(cert):
+    """SHA-256 fingerprint (openssl's format) of a PEM certificate file."""
+    r = subprocess.run(['openssl', 'x509', '-in', str(cert), '-noout',
+                        '-fingerprint', '-sha256'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=20)
+    return r.stdout.decode().strip().split('=', 1)[-1]
+
+
+def cert_fingerprint_served(port):
+    """SHA-256 fingerprint of the certificate a TLS listener presents to a
+    new connection (openssl s_client | openssl x509), or '' if none."""
+    sh = (f'openssl s_client -connect {HOST}:{port} -servername localhost '
+          f'</dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256')
+    r = subprocess.run(['timeout', '15', 'sh', '-c', sh],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=30)
+    out = r.stdout.decode().strip()
+    return out.split('=', 1)[-1] if 'Fingerprint' in out else ''
+
+
+def tcp_refused(port, timeout=2.0):
+    """True if nothing listens on 127.0.0.1:port."""
+    try:
+        with socket.create_connection((HOST, port), timeout=timeout):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- nginx-rtmp
+
+class NginxRtmp:
+    """nginx + libnginx-mod-rtmp as a stand-in RTMP origin (for checking the
+    client recipes without Sluice): applications `apps`, 1 worker,
+    chunk_size 4096, on a free loopback port; optional socat TLS front
+    (RTMPS) with a self-signed certificate."""
+
+    MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so'
+
+    def __init__(self, workdir, apps=('live',), tls=False):
+        self.dir = Path(workdir)
+        (self.dir / 'logs').mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        conf = self.dir / 'nginx.conf'
+        appconf = ''.join(f'    application {a} {{ live on; record off; }}\n'
+                          for a in apps)
+        conf.write_text(
+            f'load_module {self.MODULE};\n'
+            'daemon off;\nmaster_process off;\nworker_processes 1;\n'
+            f'error_log {self.dir}/logs/error.log warn;\n'
+            f'pid {self.dir}/nginx.pid;\n'
+            'events { worker_connections 1024; }\n'
+            'rtmp {\n  server {\n'
+            f'    listen {HOST}:{self.port};\n    chunk_size 4096;\n'
+            f'{appconf}  }}\n}}\n')
+        self.proc = Proc(['nginx', '-c', str(conf), '-p', str(self.dir)],
+                         self.dir / 'nginx.log', name='nginx', is_server=True)
+        assert wait_tcp_port(self.port, 10, self.proc.p), \
+            f'nginx-rtmp did not start:\n{self.proc.tail()}'
+        self.tls_port = None
+        self.socat = None
+        if tls:
+            cert, key = make_cert(self.dir, 'front')
+            both = self.dir / 'front.pem'
+            both.write_bytes(cert.read_bytes() + key.read_bytes())
+            self.tls_port = free_port()
+            self.socat = Proc(
+                ['socat', f'OPENSSL-LISTEN:{self.tls_port},bind={HOST},'
+                 f'reuseaddr,fork,cert={both},verify=0',
+                 f'TCP:{HOST}:{self.port}'],
+                self.dir / 'socat.log', name='socat', is_server=True)
+            assert wait_tcp_port(self.tls_port, 10, self.socat.p), \
+                self.socat.tail()
+
+    def url(self, path, tls=False):
+        if tls:
+            return f'rtmps://{HOST}:{self.tls_port}/{path}'
+        return f'rtmp://{HOST}:{self.port}/{path}'
+
+    def stop(self):
+        for p in (self.socat, self.proc):
+            if p is not None:
+                p.stop(grace=3)

@@ -16,7 +16,8 @@ mkdir -p "$out"
 cd "$out"
 
 outputs="h264_aac.mp4 h264_aac.ts h264_aac.flv h264_aac_long.mp4 h264b_aac.mp4
- h265_aac.mp4 h265_aac_long.mp4 h264_opus.mkv h264_4m.mp4 h264_4m.ts"
+ h265_aac.mp4 h265_aac_long.mp4 h264_opus.mkv h264_4m.mp4 h264_4m.ts
+ h264_mp3.flv"
 hash=$(sha256sum "$self" | cut -d' ' -f1)
 
 if [ -f .stamp ] && [ "$(cat .stamp)" = "$hash" ]; then
@@ -58,6 +59,11 @@ $ff -i h264_aac.mp4 -c copy $bitexact -f flv h264_aac.flv
 # (GStreamer's filesrc): every loop starts with an IDR, so the decoded frames
 # repeat the source's exactly.
 $ff -stream_loop 3 -i h264_aac.mp4 -c copy $bitexact h264_aac_long.mp4
+
+# The same H.264 with MP3 (44.1 kHz stereo) in FLV, for RTMP's MP3 path.
+$ff -i h264_aac.mp4 -f lavfi -i "sine=frequency=440:sample_rate=44100" \
+    -map 0:v -map 1:a -t $dur -c:v copy -c:a libmp3lame -b:a 64k -ac 2 \
+    $bitexact -f flv h264_mp3.flv
 
 # H.264 main with 2 B-frames (PTS != DTS) + AAC.
 $ff -f lavfi -i "$video" -f lavfi -i "$audio" -t $dur $x264 \
