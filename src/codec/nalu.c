@@ -191,3 +191,82 @@ sl_avcc_validate(const uint8_t *p, size_t len)
     }
     return count;
 }
+
+
+int
+sl_avcc_to_annexb(const uint8_t *p, size_t len, struct sl_dbuf *out)
+{
+    struct sl_avcc_iter it;
+    const uint8_t      *nalu;
+    size_t              nlen;
+    size_t              saved = out->len;
+    int                 rc;
+
+    rc = sl_avcc_validate(p, len);
+    if (rc < 0) {
+        return rc;
+    }
+    sl_avcc_iter_init(&it, p, len);
+    while (sl_avcc_next(&it, &nalu, &nlen) == 1) {
+        uint8_t *d = sl_dbuf_reserve(out, 4 + nlen);
+
+        if (d == NULL) {
+            out->len = saved;
+            return SL_ELIMIT;
+        }
+        sl_wb32(d, 1);
+        memcpy(d + 4, nalu, nlen);
+        sl_dbuf_commit(out, 4 + nlen);
+    }
+    return 0;
+}
+
+
+int
+sl_avcc_insert_front(const uint8_t *au, size_t len, bool h265,
+                     const uint8_t *const *params, const size_t *params_len,
+                     int count, struct sl_dbuf *out)
+{
+    size_t   saved = out->len;
+    size_t   head = 0;
+    size_t   total = len;
+    uint8_t *d;
+    int      nalus;
+    int      i;
+
+    nalus = sl_avcc_validate(au, len);
+    if (nalus < 0) {
+        return nalus;
+    }
+    for (i = 0; i < count; i++) {
+        if (params_len[i] == 0) {
+            return SL_EBADDATA;
+        }
+        total += 4 + params_len[i];
+    }
+    if (nalus + count > SL_NALU_MAX_PER_AU || total > SL_NALU_MAX_AU_SIZE) {
+        return SL_ELIMIT;
+    }
+    if (len > 4) {
+        int type = h265 ? (au[4] >> 1) & 0x3f : au[4] & 0x1f;
+
+        if (type == (h265 ? 35 : 9)) { /* access unit delimiter */
+            head = 4 + (size_t)sl_rb32(au);
+        }
+    }
+    d = sl_dbuf_reserve(out, total);
+    if (d == NULL) {
+        out->len = saved;
+        return SL_ELIMIT;
+    }
+    memcpy(d, au, head);
+    d += head;
+    for (i = 0; i < count; i++) {
+        sl_wb32(d, (uint32_t)params_len[i]);
+        memcpy(d + 4, params[i], params_len[i]);
+        d += 4 + params_len[i];
+    }
+    memcpy(d, au + head, len - head);
+    sl_dbuf_commit(out, total);
+    return 0;
+}

@@ -80,5 +80,26 @@ int sl_avcc_next(struct sl_avcc_iter *it, const uint8_t **nalu, size_t *len);
  */
 int sl_avcc_validate(const uint8_t *p, size_t len);
 
+/*
+ * Appends the AVCC access unit p[0..len) to out in Annex-B form, with a
+ * 4-byte start code (00 00 00 01) before every NALU.  Returns 0;
+ * SL_EBADDATA for invalid AVCC (see sl_avcc_validate) or SL_ELIMIT (too
+ * many NALUs, out's cap); out's length is restored on error.
+ */
+int sl_avcc_to_annexb(const uint8_t *p, size_t len, struct sl_dbuf *out);
+
+/*
+ * Appends to out an AVCC access unit made of au with count NALUs put in
+ * front: after a leading access unit delimiter when there is one (H.264
+ * type 9, or H.265 type 35 when h265), then params[0..count) in order, then
+ * the rest of au.  Used by sl_h264_prepend_params and
+ * sl_h265_prepend_params.  Returns 0, SL_EBADDATA (invalid AVCC, an empty
+ * set) or SL_ELIMIT (NALU count, AU size, out's cap); out's length is
+ * restored on error.
+ */
+int sl_avcc_insert_front(const uint8_t *au, size_t len, bool h265,
+                         const uint8_t *const *params, const size_t *params_len,
+                         int count, struct sl_dbuf *out);
+
 
 #endif /* SL_CODEC_NALU_H */

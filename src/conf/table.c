@@ -403,7 +403,7 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Start RTSP readers from the cached GOP (Sluice)."),
 
     SEC("RTMP server"),
-    G("rtmp", rtmp, bool, BOOL, "true", 0,
+    G("rtmp", rtmp, bool, BOOL, "true", I,
       .doc = "Publish and read streams with RTMP."),
     G("rtmpEncryption", rtmp_encryption, enum sl_conf_encryption, ENUM, "no",
       SL_CF_BOOLMAP, .names = encryptions,
@@ -422,7 +422,7 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Start RTMP and HTTP-FLV readers from the cached GOP."),
 
     SEC("HLS server"),
-    G("hls", hls, bool, BOOL, "true", 0, .doc = "Read streams with HLS."),
+    G("hls", hls, bool, BOOL, "true", I, .doc = "Read streams with HLS."),
     G("hlsAddress", hls_address, CSTR, STRING, ":8888", 0,
       .doc = "HLS listener."),
     G("hlsEncryption", hls_encryption, bool, BOOL, "false", 0,
@@ -458,7 +458,7 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Start HLS muxers from the cached GOP (Sluice)."),
 
     SEC("WebRTC server"),
-    G("webrtc", webrtc, bool, BOOL, "true", 0,
+    G("webrtc", webrtc, bool, BOOL, "true", I,
       .doc = "Publish and read streams with WebRTC."),
     G("webrtcAddress", webrtc_address, CSTR, STRING, ":8889", 0,
       .doc = "WebRTC HTTP listener."),
@@ -495,7 +495,7 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Start WebRTC readers from the cached GOP (Sluice)."),
 
     SEC("SRT server"),
-    G("srt", srt, bool, BOOL, "true", 0,
+    G("srt", srt, bool, BOOL, "true", I,
       .doc = "Publish and read streams with SRT."),
     G("srtAddress", srt_address, CSTR, STRING, ":8890", 0,
       .doc = "SRT listener (UDP)."),
@@ -503,7 +503,7 @@ static const struct sl_conf_field global_fields[] = {
       .doc = "Start SRT readers from the cached GOP (Sluice)."),
 
     SEC("MoQ server"),
-    G("moq", moq, bool, BOOL, "true", 0,
+    G("moq", moq, bool, BOOL, "true", I,
       .doc = "Publish and read streams with Media over QUIC."),
     G("moqHTTP2Address", moq_http2_address, CSTR, STRING, ":8892", 0,
       .doc = "HTTP/2 listener (pages)."),

@@ -322,3 +322,20 @@ sl_auth_plain_pass(const struct sl_conf *c, const char *user,
     }
     return NULL;
 }
+
+
+bool
+sl_auth_is_slow(const struct sl_conf *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->auth_internal_users.n; i++) {
+        const struct sl_conf_user *u = &c->auth_internal_users.v[i];
+
+        if (strncmp(u->user, "argon2:", 7) == 0
+            || strncmp(u->pass, "argon2:", 7) == 0) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -64,6 +64,13 @@ const char *sl_auth_plain_pass(const struct sl_conf *c, const char *user,
                                const struct sockaddr *ip,
                                enum sl_auth_action action, const char *path);
 
+/*
+ * True when checking credentials can be slow (some user or password is an
+ * argon2 hash): servers then run sl_auth_check on libuv's thread pool
+ * instead of their loop.  sl_auth_check is thread-safe.
+ */
+bool sl_auth_is_slow(const struct sl_conf *c);
+
 /* Empties the argon2 verification cache (tests, config reload). */
 void sl_auth_cache_clear(void);
 

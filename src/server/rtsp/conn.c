@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/time.h"
 
 #include <string.h>
@@ -28,6 +29,19 @@ struct req {
     char                query[256];
     int                 track; /* from a SETUP control suffix, or -1 */
     char                full_url[512];
+};
+
+/* An authentication check on libuv's thread pool (argon2 is slow). */
+struct auth_job {
+    uv_work_t               req;
+    struct sl_worker       *w;
+    uint64_t                handle;
+    uint64_t                key;
+    char                    user[256], pass[256], path[256], query[256];
+    struct sockaddr_storage ip;
+    int                     action;
+    int                     rc;
+    bool                    ask;
 };
 
 struct delayed_reply {
@@ -57,7 +71,13 @@ static int on_pause(struct rtsp_conn *c, struct req *r);
 static int on_teardown(struct rtsp_conn *c, struct req *r);
 static int reply_error(struct rtsp_conn *c, struct req *r, int status,
                        const char *msg);
-static bool session_matches(struct rtsp_conn *c, struct req *r);
+static bool     session_matches(struct rtsp_conn *c, struct req *r);
+static uint64_t auth_key(const char *user, const char *pass, int action,
+                         const char *path, bool have);
+static void     auth_work(uv_work_t *req);
+static void     auth_done(uv_work_t *req, int status);
+static void start_auth_job(struct rtsp_conn *c, const struct sl_auth_req *ar,
+                           uint64_t key);
 
 
 void
@@ -176,6 +196,7 @@ process_input(struct rtsp_conn *c)
         }
         {
             struct sl_rtsp_msg *m = sl_malloc(sizeof(*m));
+            int                 rc2;
 
             rc = sl_rtsp_parse(p, len, m);
             if (rc == SL_EAGAIN) {
@@ -200,9 +221,11 @@ process_input(struct rtsp_conn *c)
                 sl_dbuf_consume(&c->in, (size_t)rc);
                 continue;
             }
-            handle_request(c, m);
+            rc2 = handle_request(c, m);
             sl_free(m);
-            if (c->closing) {
+            if (c->closing || rc2 == SL_EAGAIN) {
+                /* SL_EAGAIN: authentication runs on the thread pool; the
+                 * same request is handled again when it completes. */
                 return;
             }
             sl_dbuf_consume(&c->in, (size_t)rc);
@@ -343,6 +366,7 @@ rtsp_conn_close(struct rtsp_conn *c, const char *reason)
     sl_log_info(&c->log, "closed: %s", reason);
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_closed);
+    uv_close((uv_handle_t *)&c->merge_timer, on_closed);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
@@ -496,9 +520,78 @@ on_auth_delay(uv_timer_t *t)
 }
 
 
+static uint64_t
+auth_key(const char *user, const char *pass, int action, const char *path,
+         bool have)
+{
+    char buf[1024];
+    int  n = sl_snprintf(buf, sizeof(buf), "%d|%d|%s|%s|%s", have, action, user,
+                         pass, path);
+
+    return sl_hash64(buf, n > 0 ? (size_t)n : 0);
+}
+
+
+static void
+auth_work(uv_work_t *req)
+{
+    struct auth_job   *j = sl_container_of(req, struct auth_job, req);
+    struct sl_auth_req ar;
+
+    memset(&ar, 0, sizeof(ar));
+    ar.user = j->user;
+    ar.pass = j->pass;
+    ar.ip = (struct sockaddr *)&j->ip;
+    ar.action = j->action;
+    ar.path = j->path;
+    ar.query = j->query;
+    ar.protocol = "rtsp";
+    j->rc = sl_auth_check(sl_rt.conf, &ar, &j->ask);
+}
+
+
+static void
+auth_done(uv_work_t *req, int status)
+{
+    struct auth_job  *j = sl_container_of(req, struct auth_job, req);
+    struct rtsp_conn *c = sl_worker_handle_get(j->w, j->handle);
+
+    if (c != NULL && !c->closing) {
+        c->auth_waiting = false;
+        c->auth_ready = true;
+        c->auth_key = j->key;
+        c->auth_rc = status == 0 ? j->rc : SL_EAUTH;
+        c->auth_ask = j->ask;
+        process_input(c);
+    }
+    sl_free(j);
+}
+
+
+static void
+start_auth_job(struct rtsp_conn *c, const struct sl_auth_req *ar, uint64_t key)
+{
+    struct auth_job *j = sl_calloc(1, sizeof(*j));
+
+    j->w = c->w;
+    j->handle = c->handle;
+    j->key = key;
+    sl_strlcpy(j->user, ar->user, sizeof(j->user));
+    sl_strlcpy(j->pass, ar->pass, sizeof(j->pass));
+    sl_strlcpy(j->path, ar->path, sizeof(j->path));
+    sl_strlcpy(j->query, ar->query != NULL ? ar->query : "", sizeof(j->query));
+    memcpy(&j->ip, &c->peer, sizeof(j->ip));
+    j->action = (int)ar->action;
+    c->auth_waiting = true;
+    uv_queue_work(&c->w->loop, &j->req, auth_work, auth_done);
+}
+
+
 /*
- * 0 when allowed.  Otherwise a reply has been (or will be, after the failure
- * delay) sent and a negative code is returned.
+ * 0 when allowed.  SL_EAGAIN when the check runs on the thread pool (the
+ * request is handled again when it completes).  Otherwise a reply has been
+ * (or will be, after the failure delay) sent and a negative code is
+ * returned.
  */
 static int
 check_auth(struct rtsp_conn *c, struct req *r, int action)
@@ -546,7 +639,21 @@ check_auth(struct rtsp_conn *c, struct req *r, int action)
     ar.path = r->path;
     ar.query = r->query;
     ar.protocol = "rtsp";
-    rc = sl_auth_check(sl_rt.conf, &ar, &ask);
+    {
+        uint64_t key = auth_key(user, pass, action, r->path, have);
+
+        if (c->auth_ready && c->auth_key == key) {
+            /* The verdict of the pool job started for this request. */
+            c->auth_ready = false;
+            rc = c->auth_rc;
+            ask = c->auth_ask;
+        } else if (have && sl_auth_is_slow(sl_rt.conf)) {
+            start_auth_job(c, &ar, key);
+            return SL_EAGAIN;
+        } else {
+            rc = sl_auth_check(sl_rt.conf, &ar, &ask);
+        }
+    }
     if (rc == 0) {
         return 0;
     }
@@ -687,8 +794,9 @@ on_describe(struct rtsp_conn *c, struct req *r)
     if (sl_pm_find_conf(r->path, &err) == NULL) {
         return reply_error(c, r, err.status, err.msg);
     }
-    if (check_auth(c, r, SL_AUTH_READ) < 0) {
-        return 0;
+    rc = check_auth(c, r, SL_AUTH_READ);
+    if (rc < 0) {
+        return rc == SL_EAGAIN ? rc : 0;
     }
     st = sl_pm_reader_add(r->path, &err);
     if (st == NULL) {
@@ -733,8 +841,9 @@ on_announce(struct rtsp_conn *c, struct req *r)
     if (sl_pm_find_conf(r->path, &err) == NULL) {
         return reply_error(c, r, err.status, err.msg);
     }
-    if (check_auth(c, r, SL_AUTH_PUBLISH) < 0) {
-        return 0;
+    rc = check_auth(c, r, SL_AUTH_PUBLISH);
+    if (rc < 0) {
+        return rc == SL_EAGAIN ? rc : 0;
     }
     if (ct.p == NULL || !sl_str_has_caseprefix(ct, "application/sdp")) {
         return reply_error(c, r, 400, "ANNOUNCE without an SDP body");
@@ -817,8 +926,10 @@ on_setup(struct rtsp_conn *c, struct req *r)
             if (sl_pm_find_conf(r->path, &err) == NULL) {
                 return reply_error(c, r, err.status, err.msg);
             }
-            if (check_auth(c, r, SL_AUTH_READ) < 0) {
-                return 0;
+            int arc = check_auth(c, r, SL_AUTH_READ);
+
+            if (arc < 0) {
+                return arc == SL_EAGAIN ? arc : 0;
             }
             st = sl_pm_reader_add(r->path, &err);
             if (st == NULL) {

@@ -147,13 +147,19 @@ struct rtsp_conn {
     /* Per-packet interleaved headers, only for readers whose channel
      * numbers differ from the shared form's (allocated on first use). */
     uint8_t (*hdrs)[4];
-    bool                 closing;
-    bool                 close_after_write;
-    int                  handles_open;
-    char                 close_reason[128];
-    uint64_t             last_activity_ns;
-    char                 nonce[33];
-    bool                 auth_waiting; /* a failed attempt's delay */
+    bool     closing;
+    bool     close_after_write;
+    int      handles_open;
+    char     close_reason[128];
+    uint64_t last_activity_ns;
+    char     nonce[33];
+    bool     auth_waiting; /* a failed attempt's delay */
+    /* Verdict of a check that ran on the thread pool, for the request
+     * that is parsed again when it completes. */
+    bool                 auth_ready;
+    uint64_t             auth_key;
+    int                  auth_rc;
+    bool                 auth_ask;
     struct rtsp_session *session;
     uint64_t             bytes_in;
     uint64_t             bytes_out;
