@@ -640,12 +640,18 @@ class RtspClient:
     Interleaved `$` frames met while waiting for a response are counted and
     skipped."""
 
-    def __init__(self, port, host=HOST, timeout=5.0, rcvbuf=None):
+    def __init__(self, port, host=HOST, timeout=5.0, rcvbuf=None, tls=False):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
         self.sock.connect((host, port))
+        if tls:  # RTSPS: TLS from the first byte, certificate not checked
+            import ssl
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            self.sock = ctx.wrap_socket(self.sock, server_hostname='localhost')
         self.local_port = self.sock.getsockname()[1]
         self.buf = b''
         self.cseq = 0
@@ -808,17 +814,19 @@ def digest_auth(user, password, realm, nonce):
     return header
 
 
-def describe(port, path, auth=None, timeout=5.0):
-    c = RtspClient(port, timeout=timeout)
+def describe(port, path, auth=None, timeout=5.0, tls=False):
+    c = RtspClient(port, timeout=timeout, tls=tls)
+    scheme = 'rtsps' if tls else 'rtsp'
     try:
         c.auth = auth
-        return c.request('DESCRIBE', f'rtsp://{HOST}:{port}/{path}',
+        return c.request('DESCRIBE', f'{scheme}://{HOST}:{port}/{path}',
                          {'Accept': 'application/sdp'}, timeout=timeout)
     finally:
         c.close()
 
 
-def wait_stream(port, path, timeout=15.0, auth=None, publisher=None):
+def wait_stream(port, path, timeout=15.0, auth=None, publisher=None,
+                tls=False):
     """Polls DESCRIBE until the path has a stream (200)."""
     deadline = time.monotonic() + timeout
     last = None
@@ -827,7 +835,7 @@ def wait_stream(port, path, timeout=15.0, auth=None, publisher=None):
             raise AssertionError(f'publisher exited (code {publisher.poll()}) '
                                  f'before the stream appeared:\n{publisher.tail()}')
         try:
-            last = describe(port, path, auth=auth, timeout=2.0)
+            last = describe(port, path, auth=auth, timeout=2.0, tls=tls)
             if last.status == 200:
                 return last
         except (OSError, ConnClosed) as e:
