@@ -13,9 +13,9 @@
 
 
 static void skip_uvlc(struct sl_bits *br);
-static void parse_color_config(struct sl_bits *br,
+static void parse_color_config(struct sl_bits           *br,
                                struct sl_av1_seq_header *sh);
-static int  parse_operating_points(struct sl_bits *br,
+static int  parse_operating_points(struct sl_bits           *br,
                                    struct sl_av1_seq_header *sh);
 
 
@@ -290,8 +290,7 @@ sl_av1_seq_header_parse(const uint8_t *payload, size_t len,
 
 
 int
-sl_av1_tu_split(const uint8_t *tu, size_t len, struct sl_av1_obu *obus,
-                int max)
+sl_av1_tu_split(const uint8_t *tu, size_t len, struct sl_av1_obu *obus, int max)
 {
     size_t off = 0;
     int    n = 0;
@@ -351,8 +350,8 @@ sl_av1_tu_is_key(const uint8_t *tu, size_t len)
         }
         off += o.len;
         if (o.type == SL_AV1_OBU_SEQUENCE_HEADER && !have_sh) {
-            have_sh = sl_av1_seq_header_parse(o.payload, o.payload_len, &sh)
-                      == 0;
+            have_sh =
+                sl_av1_seq_header_parse(o.payload, o.payload_len, &sh) == 0;
             continue;
         }
         if (o.type != SL_AV1_OBU_FRAME && o.type != SL_AV1_OBU_FRAME_HEADER) {

@@ -144,8 +144,7 @@ int sl_av1_tu_split(const uint8_t *tu, size_t len, struct sl_av1_obu *obus,
  * Finds the first sequence header OBU of a temporal unit.  Returns 0 and
  * fills *obu, SL_ENOTFOUND, or SL_EBADDATA for a malformed unit.
  */
-int sl_av1_tu_seq_header(const uint8_t *tu, size_t len,
-                         struct sl_av1_obu *obu);
+int sl_av1_tu_seq_header(const uint8_t *tu, size_t len, struct sl_av1_obu *obu);
 /*
  * True when the temporal unit is a random access point: it carries a
  * sequence header and its first frame (header) is a shown KEY_FRAME (or the

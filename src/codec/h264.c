@@ -434,8 +434,8 @@ sl_h264_avcc_config_parse(const uint8_t *p, size_t len,
     c.profile_compat = p[2];
     c.level_idc = p[3];
     c.length_size = (p[4] & 3) + 1;
-    rc = read_sets(p, len, &off, p[5] & 0x1f, SL_H264_NAL_SPS, c.sps,
-                   c.sps_len, &c.sps_count);
+    rc = read_sets(p, len, &off, p[5] & 0x1f, SL_H264_NAL_SPS, c.sps, c.sps_len,
+                   &c.sps_count);
     if (rc < 0 || off >= len) {
         return SL_EBADDATA;
     }
@@ -494,9 +494,9 @@ sl_h264_avcc_config_build(struct sl_dbuf *out, const uint8_t *sps,
         return SL_ELIMIT;
     }
     d[0] = 1;
-    d[1] = sps[1]; /* profile_idc */
-    d[2] = sps[2]; /* constraint flags */
-    d[3] = sps[3]; /* level_idc */
+    d[1] = sps[1];   /* profile_idc */
+    d[2] = sps[2];   /* constraint flags */
+    d[3] = sps[3];   /* level_idc */
     d[4] = 0xfc | 3; /* lengthSizeMinusOne = 3 */
     d[5] = 0xe0 | 1;
     sl_wb16(d + 6, (uint16_t)sps_len);

@@ -14,12 +14,12 @@
 #define MAX_DIMENSION 16384
 
 
-static int parse_ptl(struct sl_bits *br, uint32_t max_sub_layers_minus1,
-                     struct sl_h265_sps *sps);
-static int unescape_rbsp(const uint8_t *nalu, size_t len, uint8_t *buf,
-                         size_t cap);
-static int read_array(const uint8_t *p, size_t len, size_t *off, int type,
-                      const uint8_t **ps, size_t *ps_len, int *kept);
+static int      parse_ptl(struct sl_bits *br, uint32_t max_sub_layers_minus1,
+                          struct sl_h265_sps *sps);
+static int      unescape_rbsp(const uint8_t *nalu, size_t len, uint8_t *buf,
+                              size_t cap);
+static int      read_array(const uint8_t *p, size_t len, size_t *off, int type,
+                           const uint8_t **ps, size_t *ps_len, int *kept);
 static uint8_t *put_array(uint8_t *d, int type, const uint8_t *nalu,
                           size_t len);
 
@@ -320,9 +320,7 @@ read_array(const uint8_t *p, size_t len, size_t *off, int type,
         }
         n = sl_rb16(p + *off);
         *off += 2;
-        if (n < 2 || n > len - *off
-            || sl_h265_nal_type(p[*off]) != type)
-        {
+        if (n < 2 || n > len - *off || sl_h265_nal_type(p[*off]) != type) {
             return SL_EBADDATA;
         }
         if (ps != NULL && *kept < SL_H265_CONFIG_MAX_PS) {
@@ -373,16 +371,13 @@ sl_h265_hvcc_config_parse(const uint8_t *p, size_t len,
         type = p[off] & 0x3f;
         switch (type) {
         case SL_H265_NAL_VPS:
-            rc = read_array(p, len, &off, type, c.vps, c.vps_len,
-                            &c.vps_count);
+            rc = read_array(p, len, &off, type, c.vps, c.vps_len, &c.vps_count);
             break;
         case SL_H265_NAL_SPS:
-            rc = read_array(p, len, &off, type, c.sps, c.sps_len,
-                            &c.sps_count);
+            rc = read_array(p, len, &off, type, c.sps, c.sps_len, &c.sps_count);
             break;
         case SL_H265_NAL_PPS:
-            rc = read_array(p, len, &off, type, c.pps, c.pps_len,
-                            &c.pps_count);
+            rc = read_array(p, len, &off, type, c.pps, c.pps_len, &c.pps_count);
             break;
         default:
             rc = read_array(p, len, &off, type, NULL, NULL, NULL);

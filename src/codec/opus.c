@@ -117,8 +117,7 @@ check_head(const struct sl_opus_head *h)
     }
     for (i = 0; i < h->channels; i++) {
         if (h->mapping[i] != 255
-            && h->mapping[i] >= h->stream_count + h->coupled_count)
-        {
+            && h->mapping[i] >= h->stream_count + h->coupled_count) {
             return SL_EBADDATA;
         }
     }

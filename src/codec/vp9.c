@@ -23,9 +23,8 @@ static uint8_t level_for_size(uint32_t width, uint32_t height);
 
 /* Annex A: the smallest level for a picture size (the rate is unknown). */
 static const struct level_limit level_limits[] = {
-    {10, 36864},    {11, 73728},    {20, 122880},   {21, 245760},
-    {30, 552960},   {31, 983040},   {40, 2228224},  {50, 8912896},
-    {60, 35651584},
+    {10, 36864},  {11, 73728},   {20, 122880},  {21, 245760},   {30, 552960},
+    {31, 983040}, {40, 2228224}, {50, 8912896}, {60, 35651584},
 };
 
 /* color_space -> ISO/IEC 23091-4 MatrixCoefficients. */
@@ -167,8 +166,8 @@ sl_vp9_config_parse(const uint8_t *p, size_t len, struct sl_vp9_config *out)
     c.colour_primaries = p[3];
     c.transfer_characteristics = p[4];
     c.matrix_coefficients = p[5];
-    if (c.profile > 3 || (c.bit_depth != 8 && c.bit_depth != 10
-                          && c.bit_depth != 12))
+    if (c.profile > 3
+        || (c.bit_depth != 8 && c.bit_depth != 10 && c.bit_depth != 12))
     {
         return SL_EBADDATA;
     }

@@ -7,6 +7,9 @@
 
 #include "base/err.h"
 #include "codec/h264.h"
+#include "base/dbuf.h"
+#include "codec/nalu.h"
+#include "fixture.h"
 
 
 struct sps_case {
@@ -126,6 +129,179 @@ test_idr_detection(void **state)
 }
 
 
+/* x264's avcC (from MP4, High profile with the extension) parses. */
+static void
+test_avcc_config_parse_real(void **state)
+{
+    static struct fixture fx;
+    struct sl_h264_config c;
+    struct sl_h264_sps    sps;
+
+    (void)state;
+    assert_true(fixture_load(&fx, "h264_bf2"));
+    assert_int_equal(sl_h264_avcc_config_parse(fx.cfg, fx.cfg_len, &c), 0);
+    assert_int_equal(c.profile_idc, 100);
+    assert_int_equal(c.length_size, 4);
+    assert_int_equal(c.sps_count, 1);
+    assert_int_equal(c.pps_count, 1);
+    assert_int_equal(c.chroma_format_idc, 1);
+    assert_int_equal(c.bit_depth_luma, 8);
+    assert_int_equal(sl_h264_sps_parse(c.sps[0], c.sps_len[0], &sps), 0);
+    assert_int_equal(sps.width, 64);
+    assert_int_equal(sps.height, 64);
+    assert_int_equal(sps.poc_type, 0);
+    assert_int_equal(sps.max_num_reorder_frames, 2);
+    fixture_free(&fx);
+}
+
+
+/* Building from the SPS/PPS gives back ffmpeg's record byte for byte. */
+static void
+test_avcc_config_build_matches_ffmpeg(void **state)
+{
+    static const char    *names[] = {"h264_bf2", "h264_bf3", "h264_bf0"};
+    static struct fixture fx;
+    struct sl_h264_config c;
+    struct sl_h264_config c2;
+    struct sl_dbuf        b;
+    size_t                i;
+
+    (void)state;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        assert_true(fixture_load(&fx, names[i]));
+        assert_int_equal(sl_h264_avcc_config_parse(fx.cfg, fx.cfg_len, &c), 0);
+        sl_dbuf_init(&b, 1024);
+        assert_int_equal(sl_h264_avcc_config_build(&b, c.sps[0], c.sps_len[0],
+                                                   c.pps[0], c.pps_len[0]),
+                         0);
+        assert_int_equal(b.len, fx.cfg_len);
+        assert_memory_equal(sl_dbuf_data(&b), fx.cfg, fx.cfg_len);
+        assert_int_equal(
+            sl_h264_avcc_config_parse(sl_dbuf_data(&b), b.len, &c2), 0);
+        assert_int_equal(c2.sps_len[0], c.sps_len[0]);
+        sl_dbuf_free(&b);
+        fixture_free(&fx);
+    }
+}
+
+
+static void
+test_avcc_config_build_baseline_and_errors(void **state)
+{
+    static const uint8_t  pps[] = {0x68, 0xcb, 0x83, 0xcb, 0x20};
+    struct sl_h264_config c;
+    struct sl_dbuf        b;
+
+    (void)state;
+    sl_dbuf_init(&b, 1024);
+    assert_int_equal(sl_h264_avcc_config_build(&b, sps_320x240_cb,
+                                               sizeof(sps_320x240_cb), pps,
+                                               sizeof(pps)),
+                     0);
+    /* Baseline: no extension. */
+    assert_int_equal(b.len,
+                     6 + 2 + sizeof(sps_320x240_cb) + 1 + 2 + sizeof(pps));
+    assert_int_equal(sl_h264_avcc_config_parse(sl_dbuf_data(&b), b.len, &c), 0);
+    assert_int_equal(c.profile_idc, 66);
+    assert_int_equal(c.level_idc, 13);
+    assert_memory_equal(c.pps[0], pps, sizeof(pps));
+    /* Truncations never parse past the end. */
+    for (size_t n = 0; n < b.len; n++) {
+        assert_int_equal(sl_h264_avcc_config_parse(sl_dbuf_data(&b), n, &c),
+                         SL_EBADDATA);
+    }
+    sl_dbuf_reset(&b);
+    assert_int_equal(
+        sl_h264_avcc_config_build(&b, pps, sizeof(pps), pps, sizeof(pps)),
+        SL_EBADDATA);
+    assert_int_equal(
+        sl_h264_avcc_config_build(&b, sps_320x240_cb, sizeof(sps_320x240_cb),
+                                  sps_320x240_cb, sizeof(sps_320x240_cb)),
+        SL_EBADDATA);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+    sl_dbuf_init(&b, 8);
+    assert_int_equal(sl_h264_avcc_config_build(&b, sps_320x240_cb,
+                                               sizeof(sps_320x240_cb), pps,
+                                               sizeof(pps)),
+                     SL_ELIMIT);
+    sl_dbuf_free(&b);
+}
+
+
+static void
+test_pps_parse(void **state)
+{
+    static const uint8_t pps[] = {0x68, 0xcb, 0x83, 0xcb, 0x20};
+    struct sl_h264_pps   p;
+
+    (void)state;
+    assert_int_equal(sl_h264_pps_parse(pps, sizeof(pps), &p), 0);
+    assert_int_equal(p.pps_id, 0);
+    assert_int_equal(p.sps_id, 0);
+    assert_false(p.entropy_coding_mode);
+    assert_int_equal(sl_h264_pps_parse(sps_320x240_cb, 4, &p), SL_EBADDATA);
+}
+
+
+/* x264 without B-frames uses POC type 2. */
+static void
+test_sps_poc_fields(void **state)
+{
+    static struct fixture fx;
+    struct sl_h264_config c;
+    struct sl_h264_sps    sps;
+
+    (void)state;
+    assert_true(fixture_load(&fx, "h264_bf0"));
+    assert_int_equal(sl_h264_avcc_config_parse(fx.cfg, fx.cfg_len, &c), 0);
+    assert_int_equal(sl_h264_sps_parse(c.sps[0], c.sps_len[0], &sps), 0);
+    assert_int_equal(sps.poc_type, 2);
+    assert_int_equal(sps.max_num_reorder_frames, 0);
+    assert_true(sps.log2_max_frame_num >= 4);
+    fixture_free(&fx);
+}
+
+
+static void
+test_prepend_params(void **state)
+{
+    static const uint8_t sps[] = {0x67, 0x42, 0xc0, 0x0d};
+    static const uint8_t pps[] = {0x68, 0xce};
+    static const uint8_t idr_aud[] = {0, 0, 0, 2, 0x09, 0xf0,
+                                      0, 0, 0, 2, 0x65, 0x88};
+    static const uint8_t want[] = {
+        0,    0, 0, 2, 0x09, 0xf0, 0,    0, 0, 4, 0x67, 0x42, 0xc0,
+        0x0d, 0, 0, 0, 2,    0x68, 0xce, 0, 0, 0, 2,    0x65, 0x88};
+    static const uint8_t p_frame[] = {0, 0, 0, 2, 0x41, 0x9a};
+    static const uint8_t idr_with[] = {0,    0, 0, 4, 0x67, 0x42, 0xc0,
+                                       0x0d, 0, 0, 0, 2,    0x68, 0xce,
+                                       0,    0, 0, 2, 0x65, 0x88};
+    static const uint8_t bad[] = {0, 0, 0, 9, 0x65};
+    struct sl_dbuf       b;
+
+    (void)state;
+    sl_dbuf_init(&b, 1024);
+    assert_int_equal(sl_h264_prepend_params(idr_aud, sizeof(idr_aud), sps,
+                                            sizeof(sps), pps, sizeof(pps), &b),
+                     1);
+    assert_int_equal(b.len, sizeof(want));
+    assert_memory_equal(sl_dbuf_data(&b), want, sizeof(want));
+    sl_dbuf_reset(&b);
+    assert_int_equal(sl_h264_prepend_params(p_frame, sizeof(p_frame), sps,
+                                            sizeof(sps), pps, sizeof(pps), &b),
+                     0);
+    assert_int_equal(sl_h264_prepend_params(idr_with, sizeof(idr_with), sps,
+                                            sizeof(sps), pps, sizeof(pps), &b),
+                     0);
+    assert_int_equal(sl_h264_prepend_params(bad, sizeof(bad), sps, sizeof(sps),
+                                            pps, sizeof(pps), &b),
+                     SL_EBADDATA);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+}
+
+
 int
 main(void)
 {
@@ -133,6 +309,12 @@ main(void)
         cmocka_unit_test(test_sps_parse_table),
         cmocka_unit_test(test_sps_vui_timing),
         cmocka_unit_test(test_idr_detection),
+        cmocka_unit_test(test_avcc_config_parse_real),
+        cmocka_unit_test(test_avcc_config_build_matches_ffmpeg),
+        cmocka_unit_test(test_avcc_config_build_baseline_and_errors),
+        cmocka_unit_test(test_pps_parse),
+        cmocka_unit_test(test_sps_poc_fields),
+        cmocka_unit_test(test_prepend_params),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 
 #include "base/err.h"
 #include "codec/h265.h"
+#include "base/dbuf.h"
+#include "fixture.h"
 
 
 struct sps_case {
@@ -114,6 +116,100 @@ test_irap_detection(void **state)
 }
 
 
+/* x265's hvcC (with an SEI array) parses; rebuilding keeps the fields. */
+static void
+test_hvcc_config_real_and_rebuild(void **state)
+{
+    static struct fixture fx;
+    struct sl_h265_config c;
+    struct sl_h265_config c2;
+    struct sl_h265_sps    sps;
+    struct sl_h265_vps    vps;
+    struct sl_h265_pps    pps;
+    struct sl_dbuf        b;
+
+    (void)state;
+    assert_true(fixture_load(&fx, "h265_bf"));
+    assert_int_equal(sl_h265_hvcc_config_parse(fx.cfg, fx.cfg_len, &c), 0);
+    assert_int_equal(c.vps_count, 1);
+    assert_int_equal(c.sps_count, 1);
+    assert_int_equal(c.pps_count, 1);
+    assert_int_equal(c.length_size, 4);
+    assert_int_equal(c.profile_idc, 1);
+    assert_int_equal(sl_h265_sps_parse(c.sps[0], c.sps_len[0], &sps), 0);
+    assert_int_equal(sps.width, 64);
+    assert_int_equal(sps.log2_max_poc_lsb >= 4, 1);
+    assert_true(sps.max_num_reorder_pics >= 1);
+    assert_int_equal(sl_h265_vps_parse(c.vps[0], c.vps_len[0], &vps), 0);
+    assert_int_equal(vps.max_num_reorder_pics, sps.max_num_reorder_pics);
+    assert_int_equal(sl_h265_pps_parse(c.pps[0], c.pps_len[0], &pps), 0);
+    assert_int_equal(pps.sps_id, sps.sps_id);
+
+    sl_dbuf_init(&b, 4096);
+    assert_int_equal(sl_h265_hvcc_config_build(&b, c.vps[0], c.vps_len[0],
+                                               c.sps[0], c.sps_len[0], c.pps[0],
+                                               c.pps_len[0]),
+                     0);
+    assert_int_equal(sl_h265_hvcc_config_parse(sl_dbuf_data(&b), b.len, &c2),
+                     0);
+    /* General profile/tier/level and format fields equal x265's. */
+    assert_memory_equal(sl_dbuf_data(&b) + 1, fx.cfg + 1, 12);
+    assert_int_equal(c2.chroma_format_idc, c.chroma_format_idc);
+    assert_int_equal(c2.bit_depth_luma, c.bit_depth_luma);
+    assert_int_equal(c2.num_temporal_layers, c.num_temporal_layers);
+    assert_int_equal(c2.temporal_id_nested, c.temporal_id_nested);
+    assert_int_equal(c2.sps_len[0], c.sps_len[0]);
+    assert_memory_equal(c2.pps[0], c.pps[0], c.pps_len[0]);
+    for (size_t n = 0; n < b.len; n++) {
+        assert_int_equal(sl_h265_hvcc_config_parse(sl_dbuf_data(&b), n, &c2),
+                         SL_EBADDATA);
+    }
+    sl_dbuf_reset(&b);
+    assert_int_equal(sl_h265_hvcc_config_build(&b, c.sps[0], c.sps_len[0],
+                                               c.sps[0], c.sps_len[0], c.pps[0],
+                                               c.pps_len[0]),
+                     SL_EBADDATA);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+    fixture_free(&fx);
+}
+
+
+static void
+test_h265_prepend_params(void **state)
+{
+    static const uint8_t vps[] = {0x40, 0x01, 0x0c};
+    static const uint8_t sps[] = {0x42, 0x01, 0x01};
+    static const uint8_t pps[] = {0x44, 0x01, 0xc1};
+    /* AUD, then an IDR_W_RADL with the PPS already in band. */
+    static const uint8_t au[] = {0, 0, 0, 3, 0x46, 0x01, 0x50,
+                                 0, 0, 0, 3, 0x44, 0x01, 0xc1,
+                                 0, 0, 0, 3, 0x26, 0x01, 0xaf};
+    static const uint8_t want[] = {
+        0,    0,    0,    3,    0x46, 0x01, 0x50, 0,    0,    0,    3,   0x40,
+        0x01, 0x0c, 0,    0,    0,    3,    0x42, 0x01, 0x01, 0,    0,   0,
+        3,    0x44, 0x01, 0xc1, 0,    0,    0,    3,    0x26, 0x01, 0xaf};
+    static const uint8_t trail[] = {0, 0, 0, 3, 0x02, 0x01, 0xd0};
+    struct sl_dbuf       b;
+
+    (void)state;
+    sl_dbuf_init(&b, 1024);
+    assert_int_equal(sl_h265_prepend_params(au, sizeof(au), vps, sizeof(vps),
+                                            sps, sizeof(sps), pps, sizeof(pps),
+                                            &b),
+                     1);
+    assert_int_equal(b.len, sizeof(want));
+    assert_memory_equal(sl_dbuf_data(&b), want, sizeof(want));
+    sl_dbuf_reset(&b);
+    assert_int_equal(sl_h265_prepend_params(trail, sizeof(trail), vps,
+                                            sizeof(vps), sps, sizeof(sps), pps,
+                                            sizeof(pps), &b),
+                     0);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+}
+
+
 int
 main(void)
 {
@@ -121,6 +217,8 @@ main(void)
         cmocka_unit_test(test_sps_parse_table),
         cmocka_unit_test(test_sublayer_sps_tier),
         cmocka_unit_test(test_irap_detection),
+        cmocka_unit_test(test_hvcc_config_real_and_rebuild),
+        cmocka_unit_test(test_h265_prepend_params),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include "base/dbuf.h"
 #include "base/err.h"
 #include "codec/nalu.h"
+#include "fixture.h"
 
 
 struct annexb_case {
@@ -156,6 +157,66 @@ test_unescape(void **state)
 }
 
 
+static void
+test_avcc_to_annexb(void **state)
+{
+    static const uint8_t avcc[] = {0, 0, 0, 2,    0x09, 0xf0, 0,
+                                   0, 0, 3, 0x65, 0x88, 0x00};
+    static const uint8_t want[] = {0, 0, 0, 1,    0x09, 0xf0, 0,
+                                   0, 0, 1, 0x65, 0x88, 0x00};
+    static const uint8_t bad[] = {0, 0, 0, 5, 0x65};
+    struct sl_dbuf       b;
+    struct sl_dbuf       back;
+
+    (void)state;
+    sl_dbuf_init(&b, 64);
+    sl_dbuf_add(&b, "x", 1);
+    assert_int_equal(sl_avcc_to_annexb(avcc, sizeof(avcc), &b), 0);
+    assert_int_equal(b.len, 1 + sizeof(want));
+    assert_memory_equal(sl_dbuf_data(&b) + 1, want, sizeof(want));
+    assert_int_equal(sl_avcc_to_annexb(bad, sizeof(bad), &b), SL_EBADDATA);
+    assert_int_equal(b.len, 1 + sizeof(want));
+    /* Back to AVCC: the NALU ending in 00 loses its trailing zero. */
+    sl_dbuf_init(&back, 64);
+    assert_int_equal(sl_annexb_to_avcc(sl_dbuf_data(&b) + 1, b.len - 1, &back),
+                     0);
+    assert_int_equal(back.len, sizeof(avcc) - 1);
+    sl_dbuf_free(&back);
+    sl_dbuf_free(&b);
+    sl_dbuf_init(&b, 4);
+    assert_int_equal(sl_avcc_to_annexb(avcc, sizeof(avcc), &b), SL_ELIMIT);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+}
+
+
+/* Every AU of a real stream survives AVCC -> Annex-B -> AVCC. */
+static void
+test_avcc_annexb_round_trip_real(void **state)
+{
+    static struct fixture fx;
+    struct sl_dbuf        a;
+    struct sl_dbuf        v;
+    size_t                i;
+
+    (void)state;
+    assert_true(fixture_load(&fx, "h264_bf2"));
+    sl_dbuf_init(&a, 1 << 20);
+    sl_dbuf_init(&v, 1 << 20);
+    for (i = 0; i < fx.n; i++) {
+        sl_dbuf_reset(&a);
+        sl_dbuf_reset(&v);
+        assert_int_equal(sl_avcc_to_annexb(fx.au[i].data, fx.au[i].len, &a), 0);
+        assert_int_equal(sl_annexb_to_avcc(sl_dbuf_data(&a), a.len, &v), 0);
+        assert_int_equal(v.len, fx.au[i].len);
+        assert_memory_equal(sl_dbuf_data(&v), fx.au[i].data, v.len);
+    }
+    sl_dbuf_free(&a);
+    sl_dbuf_free(&v);
+    fixture_free(&fx);
+}
+
+
 int
 main(void)
 {
@@ -164,6 +225,8 @@ main(void)
         cmocka_unit_test(test_annexb_to_avcc_caps),
         cmocka_unit_test(test_avcc_iter),
         cmocka_unit_test(test_unescape),
+        cmocka_unit_test(test_avcc_to_annexb),
+        cmocka_unit_test(test_avcc_annexb_round_trip_real),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
