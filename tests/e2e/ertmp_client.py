@@ -8,7 +8,8 @@ No client in Debian 12 speaks Enhanced RTMP (ffmpeg 5.1, GStreamer 1.22 and
 librtmp predate it), so the tests read H.265 over RTMP with this one:
 
   ertmp_client.py URL OUT [--fourcc hvc1,av01,vp09,Opus | --no-fourcc]
-                  [--frames N] [--secs S] [--no-verify]
+                  [--frames N] [--secs S]
+  ertmp_client.py publish-hevc URL FILE.h265 [--loops N]
 
   URL   rtmp://host:port/app[/stream...][?query] (or rtmps://, no certificate
         check): tcUrl = rtmp://host:port/app, play name = the rest + query,
@@ -28,6 +29,11 @@ CodedFrames with a 24-bit composition time, CodedFramesX, SequenceEnd,
 Metadata). It stops after N video frames (counted from the first keyframe),
 S seconds, or when the server closes, and prints one JSON line with what it
 saw (see Player.report()).
+
+publish-hevc sends an H.265 Annex-B file (e.g. `ffmpeg -i h265_aac.mp4 -map
+0:v -c copy -bsf:v hevc_mp4toannexb -f hevc x.h265`) as Enhanced RTMP, in
+real time: hvcC built from the first VPS/SPS/PPS, keyframes as CodedFrames,
+the rest as CodedFramesX (see publish_hevc()).
 """
 
 import hashlib
@@ -804,6 +810,132 @@ class Player:
         }
 
 
+# ---------------------------------------------------------------- publisher
+
+def annexb_nals(data):
+    """NAL units (without start codes) of an Annex-B byte stream."""
+    out, i, n = [], 0, len(data)
+    starts = []
+    while True:
+        j = data.find(b'\x00\x00\x01', i)
+        if j < 0:
+            break
+        starts.append(j + 3)
+        i = j + 3
+    for k, st in enumerate(starts):
+        end = starts[k + 1] - 3 if k + 1 < len(starts) else n
+        nal = data[st:end]
+        while nal.endswith(b'\x00') and k + 1 < len(starts):
+            nal = nal[:-1]  # zero_byte of the next 4-byte start code
+        if nal:
+            out.append(nal)
+    return out
+
+
+def hevc_access_units(data):
+    """[(is_irap, [NAL...])] of an HEVC Annex-B stream. A new access unit
+    starts at a VPS/SPS/PPS/AUD/prefix SEI after a slice, or at a slice with
+    first_slice_segment_in_pic_flag set."""
+    aus, cur, cur_has_vcl = [], [], False
+    for nal in annexb_nals(data):
+        t = (nal[0] >> 1) & 0x3f
+        vcl = t < 32
+        first_slice = vcl and len(nal) > 2 and (nal[2] & 0x80) != 0
+        starts = (cur_has_vcl and (t in (32, 33, 34, 35, 39) or first_slice))
+        if starts:
+            aus.append(cur)
+            cur, cur_has_vcl = [], False
+        cur.append(nal)
+        cur_has_vcl |= vcl
+    if cur:
+        aus.append(cur)
+    return [(any(16 <= (x[0] >> 1) & 0x3f <= 21 for x in au), au)
+            for au in aus]
+
+
+def _unescape(nal):
+    """RBSP of a NAL unit (emulation prevention bytes removed)."""
+    return nal.replace(b'\x00\x00\x03', b'\x00\x00')
+
+
+def build_hvcc(vps, sps, pps):
+    """An HEVCDecoderConfigurationRecord (4-byte NAL lengths); the profile,
+    tier and level fields are copied from the SPS."""
+    rb = _unescape(sps)
+    ptl = rb[3:15]  # profile byte, 4 compat-flag bytes, 6 constraint, level
+    rec = bytearray([1]) + ptl[:12]
+    rec += bytes([0xf0, 0x00,   # min_spatial_segmentation_idc
+                  0xfc,         # parallelismType
+                  0xfd,         # chroma_format_idc 1
+                  0xf8, 0xf8,   # bit depths 8
+                  0x00, 0x00,   # avgFrameRate
+                  0x0f,         # lengthSizeMinusOne 3, 1 temporal layer, nested
+                  3])
+    for t, nal in ((32, vps), (33, sps), (34, pps)):
+        rec += bytes([0x80 | t]) + struct.pack('>HH', 1, len(nal)) + nal
+    return bytes(rec)
+
+
+def publish_hevc(url, es_path, loops=1, fps=25.0, timeout=10.0):
+    """Publishes an HEVC Annex-B file as Enhanced RTMP in real time:
+    onMetaData (videocodecid = FourCC 'hvc1'), SequenceStart with an hvcC,
+    then keyframes as CodedFrames (composition time 0) and other frames as
+    CodedFramesX. Returns a report dict."""
+    data = open(es_path, 'rb').read()
+    aus = hevc_access_units(data)
+    ps = {}
+    for _, au in aus:
+        for nal in au:
+            t = (nal[0] >> 1) & 0x3f
+            if t in (32, 33, 34) and t not in ps:
+                ps[t] = nal
+    if len(ps) != 3:
+        raise RtmpError('VPS/SPS/PPS not found in the HEVC stream')
+    hvcc = build_hvcc(ps[32], ps[33], ps[34])
+    rep = {'url': url, 'status': [], 'frames_sent': 0, 'error': None}
+    c = None
+    try:
+        c, sid = open_stream(url, 'publish', timeout=timeout)
+        info = c.wait_status(time.monotonic() + timeout)
+        rep['status'].append(info.get('code'))
+        if info.get('code') != 'NetStream.Publish.Start':
+            rep['error'] = f'publish refused: {info}'
+            return rep
+        fourcc = struct.unpack('>I', b'hvc1')[0]
+        meta = (amf0_encode('@setDataFrame') + amf0_encode('onMetaData')
+                + amf0_encode({'videocodecid': float(fourcc),
+                               'width': 320.0, 'height': 240.0,
+                               'framerate': fps}))
+        c.send_message(4, DATA_AMF0, sid, 0, meta)
+        c.send_message(6, VIDEO, sid, 0, bytes([0x90]) + b'hvc1' + hvcc)
+        t0 = time.monotonic()
+        n = 0
+        for _ in range(loops):
+            for key, au in aus:
+                frame = b''.join(struct.pack('>I', len(x)) + x for x in au
+                                 if (x[0] >> 1) & 0x3f not in (32, 33, 34, 35))
+                ts = int(n * 1000 / fps)
+                if key:
+                    tag = bytes([0x80 | 0x10 | PT_CODED_FRAMES]) + b'hvc1' \
+                        + b'\x00\x00\x00' + frame
+                else:
+                    tag = bytes([0x80 | 0x20 | PT_CODED_FRAMES_X]) + b'hvc1' \
+                        + frame
+                wait = t0 + n / fps - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                c.send_message(6, VIDEO, sid, ts, tag)
+                n += 1
+                rep['frames_sent'] = n
+        time.sleep(0.5)
+    except (RtmpError, OSError) as e:
+        rep['error'] = f'{type(e).__name__}: {e}'
+    finally:
+        if c:
+            c.close()
+    return rep
+
+
 def _jsonable(v):
     if isinstance(v, dict):
         return {k: _jsonable(x) for k, x in v.items()}
@@ -816,6 +948,17 @@ def _jsonable(v):
 
 def main(argv):
     import argparse
+    if argv[:1] == ['publish-hevc']:
+        ap = argparse.ArgumentParser(
+            prog='ertmp_client.py publish-hevc',
+            description='publish an HEVC Annex-B file as Enhanced RTMP')
+        ap.add_argument('url')
+        ap.add_argument('es')
+        ap.add_argument('--loops', type=int, default=1)
+        a = ap.parse_args(argv[1:])
+        rep = publish_hevc(a.url, a.es, loops=a.loops)
+        print(json.dumps(rep), flush=True)
+        return 0 if not rep['error'] else 1
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('url')
     ap.add_argument('out')

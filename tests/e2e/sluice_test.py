@@ -942,6 +942,26 @@ def reader_ertmp(url, log_dir='.', name='ertmp', frames=75, secs=12,
     return f
 
 
+def hevc_annexb(clip_name, log_dir):
+    """The clip's H.265 video as an Annex-B file (input of publish-hevc)."""
+    out = Path(log_dir) / (Path(clip_name).stem + '.h265')
+    r = subprocess.run(['ffmpeg', '-nostdin', '-hide_banner', '-loglevel',
+                        'error', '-y', '-i', str(clip(clip_name)), '-map', '0:v',
+                        '-c', 'copy', '-bsf:v', 'hevc_mp4toannexb', '-f', 'hevc',
+                        str(out)], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    assert r.returncode == 0, r.stdout.decode(errors='replace')
+    return out
+
+
+def publish_ertmp_hevc(url, es_path, log_dir='.', name='ertmppub', loops=6):
+    """ertmp_client.py publish-hevc: H.265 as Enhanced RTMP, real time,
+    `loops` times the 5 s clip."""
+    return Proc(['/usr/bin/python3', str(ERTMP_CLIENT), 'publish-hevc', url,
+                 str(es_path), '--loops', str(loops)],
+                Path(log_dir) / f'{name}.log', name=name, bound=loops * 5 + 20)
+
+
 def check_frames(src_clip, got, min_frames, what, *procs):
     """md5seq with the reader's and other processes' log tails on failure."""
     try:

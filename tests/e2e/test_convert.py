@@ -91,7 +91,7 @@ def test_rtsp_to_rtmp_ffmpeg(sluice, logdir, transport):
 
 def test_rtsp_to_rtmp_aac(sluice, logdir):
     srv = srv_rtmp(sluice)
-    p = rtsp_publish(srv, 'cam', 'h264_aac.mp4', logdir)
+    rtsp_publish(srv, 'cam', 'h264_aac.mp4', logdir)
     src = st.audio_md5s(st.clip('h264_aac.mp4'), logdir)
     got = st.audio_md5s(srv.rtmp_url('cam'), logdir, 'got', packets=120)
     st.check_audio_run(src, got, 100)

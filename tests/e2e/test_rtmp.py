@@ -55,7 +55,7 @@ def test_ffmpeg_to_ffmpeg(sluice, logdir, path):
 
 def test_aac_access_units(sluice, logdir):
     srv = rtmp_sluice(sluice)
-    p = start_ffmpeg_pub(srv, 'live/aac', logdir)
+    start_ffmpeg_pub(srv, 'live/aac', logdir)
     src = st.audio_md5s(st.clip('h264_aac.mp4'), logdir)
     got = st.audio_md5s(srv.rtmp_url('live/aac'), logdir, 'got', packets=120)
     st.check_audio_run(src, got, 100)
