@@ -30,8 +30,7 @@ struct dec {
 };
 
 
-static int  push(struct dec *c, uint8_t type, struct sl_str key,
-                 uint32_t *idx);
+static int  push(struct dec *c, uint8_t type, struct sl_str key, uint32_t *idx);
 static void close_container(struct dec *c, uint32_t idx);
 static int  read_double(struct dec *c, double *out);
 static int  read_str(struct dec *c, size_t lenbytes, struct sl_str *out);
@@ -144,8 +143,7 @@ dec0(struct dec *c, struct sl_str key)
         if (rc < 0) {
             return rc;
         }
-        return read_str(c, marker == SL_AMF0_STRING ? 2 : 4,
-                        &c->d->v[idx].str);
+        return read_str(c, marker == SL_AMF0_STRING ? 2 : 4, &c->d->v[idx].str);
     case SL_AMF0_NULL:
         return push(c, SL_AMF_NULL, key, &idx);
     case SL_AMF0_UNDEFINED:
@@ -171,10 +169,9 @@ dec0(struct dec *c, struct sl_str key)
     case SL_AMF0_OBJECT:
     case SL_AMF0_TYPED_OBJECT:
     case SL_AMF0_ECMA_ARRAY:
-        rc = push(c,
-                  marker == SL_AMF0_ECMA_ARRAY ? SL_AMF_ECMA_ARRAY
-                                               : SL_AMF_OBJECT,
-                  key, &idx);
+        rc = push(
+            c, marker == SL_AMF0_ECMA_ARRAY ? SL_AMF_ECMA_ARRAY : SL_AMF_OBJECT,
+            key, &idx);
         if (rc < 0) {
             return rc;
         }
@@ -380,7 +377,7 @@ dec3(struct dec *c, struct sl_str key)
             return rc;
         }
         rc = push(c,
-                  (h & 1) == 0           ? SL_AMF_UNDEFINED
+                  (h & 1) == 0          ? SL_AMF_UNDEFINED
                   : marker == AMF3_DATE ? SL_AMF_DATE
                                         : SL_AMF_STRING,
                   key, &idx);

@@ -128,19 +128,19 @@ int sl_amf3_decode(struct sl_amf_doc *d, const uint8_t *p, size_t len);
 /* The i-th top-level value, or NULL. */
 const struct sl_amf_value *sl_amf_root(const struct sl_amf_doc *d, size_t i);
 /* First child of a container (NULL if none), and the next sibling. */
-const struct sl_amf_value *sl_amf_first(const struct sl_amf_doc *d,
+const struct sl_amf_value *sl_amf_first(const struct sl_amf_doc   *d,
                                         const struct sl_amf_value *parent);
-const struct sl_amf_value *sl_amf_next(const struct sl_amf_doc *d,
+const struct sl_amf_value *sl_amf_next(const struct sl_amf_doc   *d,
                                        const struct sl_amf_value *parent,
                                        const struct sl_amf_value *child);
 /* Property of an object or ECMA array by name (exact), or NULL. */
-const struct sl_amf_value *sl_amf_get(const struct sl_amf_doc *d,
+const struct sl_amf_value *sl_amf_get(const struct sl_amf_doc   *d,
                                       const struct sl_amf_value *obj,
-                                      const char *key);
+                                      const char                *key);
 /* Same, ASCII case-insensitive ("tcUrl" / "tcurl"). */
-const struct sl_amf_value *sl_amf_get_case(const struct sl_amf_doc *d,
+const struct sl_amf_value *sl_amf_get_case(const struct sl_amf_doc   *d,
                                            const struct sl_amf_value *obj,
-                                           const char *key);
+                                           const char                *key);
 /* Convenience: the string / number of v, or the fallback when v is NULL or
  * of another type. */
 struct sl_str sl_amf_str(const struct sl_amf_value *v);

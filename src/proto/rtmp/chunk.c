@@ -15,8 +15,8 @@
 
 
 struct sl_rtmp_chunk_stream {
-    uint32_t csid; /* 0: free slot */
-    uint32_t ts;   /* absolute timestamp of the current message */
+    uint32_t csid;     /* 0: free slot */
+    uint32_t ts;       /* absolute timestamp of the current message */
     uint32_t ts_field; /* last timestamp field read (delta or absolute) */
     uint32_t len;      /* current message length */
     uint32_t msid;
@@ -32,21 +32,21 @@ struct sl_rtmp_chunk_stream {
 
 
 static struct sl_rtmp_chunk_stream *find_cs(struct sl_rtmp_chunk_reader *r,
-                                            uint32_t csid);
-static int  new_cs(struct sl_rtmp_chunk_reader *r, uint32_t csid,
-                   struct sl_rtmp_chunk_stream **out);
-static void drop_buf(struct sl_rtmp_chunk_reader *r,
-                     struct sl_rtmp_chunk_stream *cs);
-static int  reserve_buf(struct sl_rtmp_chunk_reader *r,
-                        struct sl_rtmp_chunk_stream *cs, size_t len);
-static void release_large(struct sl_rtmp_chunk_reader *r);
-static int  read_payload(struct sl_rtmp_chunk_reader *r, const uint8_t *p,
-                         size_t len, struct sl_rtmp_msg *msg, bool *complete);
-static int  finish(struct sl_rtmp_chunk_reader *r,
-                   struct sl_rtmp_chunk_stream *cs, const uint8_t *data,
-                   struct sl_rtmp_msg *msg, bool *complete);
-static int  apply_control(struct sl_rtmp_chunk_reader *r,
-                          const struct sl_rtmp_msg *msg);
+                                            uint32_t                     csid);
+static int    new_cs(struct sl_rtmp_chunk_reader *r, uint32_t csid,
+                     struct sl_rtmp_chunk_stream **out);
+static void   drop_buf(struct sl_rtmp_chunk_reader *r,
+                       struct sl_rtmp_chunk_stream *cs);
+static int    reserve_buf(struct sl_rtmp_chunk_reader *r,
+                          struct sl_rtmp_chunk_stream *cs, size_t len);
+static void   release_large(struct sl_rtmp_chunk_reader *r);
+static int    read_payload(struct sl_rtmp_chunk_reader *r, const uint8_t *p,
+                           size_t len, struct sl_rtmp_msg *msg, bool *complete);
+static int    finish(struct sl_rtmp_chunk_reader *r,
+                     struct sl_rtmp_chunk_stream *cs, const uint8_t *data,
+                     struct sl_rtmp_msg *msg, bool *complete);
+static int    apply_control(struct sl_rtmp_chunk_reader *r,
+                            const struct sl_rtmp_msg    *msg);
 static size_t basic_header(uint8_t *dst, unsigned fmt, uint32_t csid);
 
 
@@ -64,8 +64,7 @@ sl_rtmp_chunk_reader_init(struct sl_rtmp_chunk_reader *r,
         {
             r->max_cs = lim->max_chunk_streams;
         }
-        if (lim->max_message > 0 && lim->max_message < SL_RTMP_MAX_CHUNK_SIZE)
-        {
+        if (lim->max_message > 0 && lim->max_message < SL_RTMP_MAX_CHUNK_SIZE) {
             r->max_message = lim->max_message;
         }
         if (lim->reassembly_budget > 0) {
@@ -138,8 +137,7 @@ new_cs(struct sl_rtmp_chunk_reader *r, uint32_t csid,
             struct sl_rtmp_chunk_stream *c = &r->cs[i];
 
             if (!c->partial
-                && (victim == NULL || c->last_use < victim->last_use))
-            {
+                && (victim == NULL || c->last_use < victim->last_use)) {
                 victim = c;
             }
         }
@@ -208,8 +206,8 @@ release_large(struct sl_rtmp_chunk_reader *r)
 
 
 int
-sl_rtmp_chunk_read(struct sl_rtmp_chunk_reader *r, const uint8_t *p,
-                   size_t len, struct sl_rtmp_msg *msg, bool *complete)
+sl_rtmp_chunk_read(struct sl_rtmp_chunk_reader *r, const uint8_t *p, size_t len,
+                   struct sl_rtmp_msg *msg, bool *complete)
 {
     struct sl_rtmp_chunk_stream *cs;
     uint32_t                     csid, tsf = 0, mlen = 0, msid = 0;
@@ -397,8 +395,7 @@ apply_control(struct sl_rtmp_chunk_reader *r, const struct sl_rtmp_msg *msg)
     uint32_t                     v;
 
     if (msg->type != SL_RTMP_MSG_SET_CHUNK_SIZE
-        && msg->type != SL_RTMP_MSG_ABORT)
-    {
+        && msg->type != SL_RTMP_MSG_ABORT) {
         return 0;
     }
     if (msg->len < 4) {
@@ -441,14 +438,12 @@ basic_header(uint8_t *dst, unsigned fmt, uint32_t csid)
 
 
 size_t
-sl_rtmp_chunk_header0(uint8_t *dst, uint32_t csid, uint8_t type,
-                      uint32_t msid, uint32_t ts, size_t len)
+sl_rtmp_chunk_header0(uint8_t *dst, uint32_t csid, uint8_t type, uint32_t msid,
+                      uint32_t ts, size_t len)
 {
     size_t n;
 
-    if (csid < SL_RTMP_MIN_CSID || csid > SL_RTMP_MAX_CSID
-        || len > 0xFFFFFFu)
-    {
+    if (csid < SL_RTMP_MIN_CSID || csid > SL_RTMP_MAX_CSID || len > 0xFFFFFFu) {
         return 0;
     }
     n = basic_header(dst, 0, csid);
@@ -504,8 +499,8 @@ sl_rtmp_write_message(struct sl_dbuf *out, uint32_t csid, uint8_t type,
                       uint32_t msid, uint32_t ts, const uint8_t *payload,
                       size_t len, uint32_t chunk_size)
 {
-    return sl_rtmp_write_message2(out, csid, type, msid, ts, payload, len,
-                                  NULL, 0, chunk_size);
+    return sl_rtmp_write_message2(out, csid, type, msid, ts, payload, len, NULL,
+                                  0, chunk_size);
 }
 
 

@@ -59,7 +59,7 @@ struct sl_rtmp_chunk_reader {
     size_t                       used;   /* sum of reassembly buffers */
     uint32_t                     chunk_size;
     uint64_t                     tick; /* for least-recently-used eviction */
-    struct sl_rtmp_chunk_stream *cur; /* chunk whose payload is being read */
+    struct sl_rtmp_chunk_stream *cur;  /* chunk whose payload is being read */
     size_t                       cur_left; /* payload bytes left in it */
 };
 

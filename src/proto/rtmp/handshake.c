@@ -30,15 +30,14 @@ static void make_s2(struct sl_rtmp_handshake *h, const uint8_t *c1,
         0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE
 
 const uint8_t sl_rtmp_fp_key[SL_RTMP_FP_KEY_LEN] = {
-    'G', 'e', 'n', 'u', 'i', 'n', 'e', ' ', 'A', 'd', 'o', 'b', 'e', ' ', 'F',
-    'l', 'a', 's', 'h', ' ', 'P', 'l', 'a', 'y', 'e', 'r', ' ', '0', '0', '1',
-    KEY_TAIL};
+    'G', 'e', 'n', 'u', 'i', 'n', 'e', ' ', 'A',     'd', 'o',
+    'b', 'e', ' ', 'F', 'l', 'a', 's', 'h', ' ',     'P', 'l',
+    'a', 'y', 'e', 'r', ' ', '0', '0', '1', KEY_TAIL};
 
 const uint8_t sl_rtmp_fms_key[SL_RTMP_FMS_KEY_LEN] = {
-    'G', 'e', 'n', 'u', 'i', 'n', 'e', ' ', 'A', 'd', 'o', 'b',
-    'e', ' ', 'F', 'l', 'a', 's', 'h', ' ', 'M', 'e', 'd', 'i',
-    'a', ' ', 'S', 'e', 'r', 'v', 'e', 'r', ' ', '0', '0', '1',
-    KEY_TAIL};
+    'G', 'e', 'n', 'u', 'i', 'n', 'e', ' ', 'A', 'd', 'o',     'b', 'e',
+    ' ', 'F', 'l', 'a', 's', 'h', ' ', 'M', 'e', 'd', 'i',     'a', ' ',
+    'S', 'e', 'r', 'v', 'e', 'r', ' ', '0', '0', '1', KEY_TAIL};
 
 
 void
@@ -55,8 +54,8 @@ size_t
 sl_rtmp_digest_pos(const uint8_t *pkt, int scheme)
 {
     size_t block = scheme == 0 ? BLOCK_SCHEME0 : BLOCK_SCHEME1;
-    size_t sum = (size_t)pkt[block] + pkt[block + 1] + pkt[block + 2]
-                 + pkt[block + 3];
+    size_t sum =
+        (size_t)pkt[block] + pkt[block + 1] + pkt[block + 2] + pkt[block + 3];
 
     /* 764 - 4 (offset) - 32 (digest) = 728 places. */
     return block + 4 + sum % 728;
@@ -77,8 +76,7 @@ sl_rtmp_digest_calc(const uint8_t *pkt, size_t pos, const uint8_t *key,
 
 
 void
-sl_rtmp_digest_put(uint8_t *pkt, int scheme, const uint8_t *key,
-                   size_t keylen)
+sl_rtmp_digest_put(uint8_t *pkt, int scheme, const uint8_t *key, size_t keylen)
 {
     size_t  pos = sl_rtmp_digest_pos(pkt, scheme);
     uint8_t d[SL_RTMP_DIGEST_LEN];

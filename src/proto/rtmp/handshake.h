@@ -47,7 +47,7 @@ enum sl_rtmp_hs_state {
 };
 
 struct sl_rtmp_handshake {
-    int      state; /* enum sl_rtmp_hs_state */
+    int      state;  /* enum sl_rtmp_hs_state */
     bool     digest; /* the client used the digest handshake */
     int      scheme; /* 0 or 1 when digest */
     uint32_t c1_time;
@@ -78,8 +78,7 @@ void sl_rtmp_digest_calc(const uint8_t *pkt, size_t pos, const uint8_t *key,
 void sl_rtmp_digest_put(uint8_t *pkt, int scheme, const uint8_t *key,
                         size_t keylen);
 /* The scheme whose digest validates with key, or -1. */
-int sl_rtmp_digest_find(const uint8_t *pkt, const uint8_t *key,
-                        size_t keylen);
+int sl_rtmp_digest_find(const uint8_t *pkt, const uint8_t *key, size_t keylen);
 /* HMAC-SHA256 (OpenSSL). */
 void sl_rtmp_hmac_sha256(const uint8_t *key, size_t keylen, const uint8_t *p,
                          size_t len, uint8_t out[SL_RTMP_DIGEST_LEN]);

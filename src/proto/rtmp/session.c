@@ -88,14 +88,13 @@ struct cmd {
 static void set_error(struct sl_rtmp_session *s, int rc, const char *what);
 static int  process(struct sl_rtmp_session *s, const uint8_t *p, size_t len);
 static int  handle_msg(struct sl_rtmp_session *s, const struct sl_rtmp_msg *m);
-static int  handle_user_control(struct sl_rtmp_session *s,
+static int  handle_user_control(struct sl_rtmp_session   *s,
                                 const struct sl_rtmp_msg *m);
-static int  handle_media(struct sl_rtmp_session *s, uint8_t type,
-                         uint32_t msid, uint32_t ts, const uint8_t *p,
-                         size_t len);
-static int  handle_aggregate(struct sl_rtmp_session *s,
+static int  handle_media(struct sl_rtmp_session *s, uint8_t type, uint32_t msid,
+                         uint32_t ts, const uint8_t *p, size_t len);
+static int  handle_aggregate(struct sl_rtmp_session   *s,
                              const struct sl_rtmp_msg *m);
-static int  handle_command(struct sl_rtmp_session *s,
+static int  handle_command(struct sl_rtmp_session   *s,
                            const struct sl_rtmp_msg *m);
 static int  dispatch(struct sl_rtmp_session *s, struct cmd *c);
 static int  cmd_connect(struct sl_rtmp_session *s, struct cmd *c);
@@ -106,11 +105,11 @@ static int  cmd_fc(struct sl_rtmp_session *s, struct cmd *c, bool publish);
 static int  cmd_delete_stream(struct sl_rtmp_session *s, struct cmd *c);
 static int  cmd_simple_result(struct sl_rtmp_session *s, struct cmd *c,
                               bool zero);
-static uint32_t fourcc_bit(struct sl_str s);
-static uint32_t parse_fourccs(const struct sl_amf_doc *d,
-                              const struct sl_amf_value *obj);
+static uint32_t       fourcc_bit(struct sl_str s);
+static uint32_t       parse_fourccs(const struct sl_amf_doc   *d,
+                                    const struct sl_amf_value *obj);
 static struct stream *find_stream(struct sl_rtmp_session *s, uint32_t msid);
-static void end_stream(struct sl_rtmp_session *s, struct stream *st);
+static void           end_stream(struct sl_rtmp_session *s, struct stream *st);
 static int  send_ctl(struct sl_rtmp_session *s, uint8_t type, uint32_t v,
                      int extra);
 static int  send_uc(struct sl_rtmp_session *s, uint16_t event, uint32_t v);
@@ -122,14 +121,14 @@ static int  send_status(struct sl_rtmp_session *s, uint32_t msid,
 static int  send_data_status(struct sl_rtmp_session *s, uint32_t msid,
                              const char *code);
 static int  send_sample_access(struct sl_rtmp_session *s, uint32_t msid);
-static int  send_result(struct sl_rtmp_session *s, const char *name,
-                        double txn, bool null_obj, int kind, double num);
+static int  send_result(struct sl_rtmp_session *s, const char *name, double txn,
+                        bool null_obj, int kind, double num);
 static int  accept_publish(struct sl_rtmp_session *s, struct stream *st);
 static int  refuse_publish(struct sl_rtmp_session *s, struct stream *st,
                            int code, const char *description);
 static int  accept_play(struct sl_rtmp_session *s, struct stream *st);
-static int  refuse_play(struct sl_rtmp_session *s, struct stream *st,
-                        int code, const char *description);
+static int  refuse_play(struct sl_rtmp_session *s, struct stream *st, int code,
+                        const char *description);
 static int  maybe_ack(struct sl_rtmp_session *s);
 static bool is_string_value(const uint8_t *p, size_t len, const char *want,
                             size_t *skip);
@@ -153,7 +152,7 @@ static const struct {
 
 struct sl_rtmp_session *
 sl_rtmp_session_new(const struct sl_rtmp_handler *h,
-                    const struct sl_rtmp_limits *lim)
+                    const struct sl_rtmp_limits  *lim)
 {
     struct sl_rtmp_session *s = sl_calloc(1, sizeof(*s));
 
@@ -380,8 +379,7 @@ process(struct sl_rtmp_session *s, const uint8_t *p, size_t len)
 
     while (off < len && !s->close) {
         if (s->state == SESS_HANDSHAKE) {
-            rc = sl_rtmp_handshake_server(&s->hs, p + off, len - off,
-                                          &s->out);
+            rc = sl_rtmp_handshake_server(&s->hs, p + off, len - off, &s->out);
             if (rc == SL_EAGAIN) {
                 break;
             }
@@ -421,9 +419,7 @@ process(struct sl_rtmp_session *s, const uint8_t *p, size_t len)
 static int
 maybe_ack(struct sl_rtmp_session *s)
 {
-    if (s->state == SESS_HANDSHAKE
-        || s->bytes_in - s->acked < s->peer_window)
-    {
+    if (s->state == SESS_HANDSHAKE || s->bytes_in - s->acked < s->peer_window) {
         return 0;
     }
     s->acked = s->bytes_in;
@@ -479,8 +475,7 @@ handle_msg(struct sl_rtmp_session *s, const struct sl_rtmp_msg *m)
 
 /* True when p starts with the AMF0 string want; *skip is its size. */
 static bool
-is_string_value(const uint8_t *p, size_t len, const char *want,
-                size_t *skip)
+is_string_value(const uint8_t *p, size_t len, const char *want, size_t *skip)
 {
     size_t n = strlen(want);
 
@@ -703,16 +698,15 @@ fourcc_bit(struct sl_str s)
 static uint32_t
 parse_fourccs(const struct sl_amf_doc *d, const struct sl_amf_value *obj)
 {
-    static const char *const maps[] = {"videoFourCcInfoMap",
-                                       "audioFourCcInfoMap"};
+    static const char *const   maps[] = {"videoFourCcInfoMap",
+                                         "audioFourCcInfoMap"};
     const struct sl_amf_value *list, *v;
     uint32_t                   mask = 0;
     size_t                     i;
 
     list = sl_amf_get(d, obj, "fourCcList");
     if (list != NULL && list->type == SL_AMF_STRICT_ARRAY) {
-        for (v = sl_amf_first(d, list); v != NULL;
-             v = sl_amf_next(d, list, v))
+        for (v = sl_amf_first(d, list); v != NULL; v = sl_amf_next(d, list, v))
         {
             mask |= fourcc_bit(sl_amf_str(v));
         }
@@ -722,8 +716,7 @@ parse_fourccs(const struct sl_amf_doc *d, const struct sl_amf_value *obj)
         if (list == NULL) {
             continue;
         }
-        for (v = sl_amf_first(d, list); v != NULL;
-             v = sl_amf_next(d, list, v))
+        for (v = sl_amf_first(d, list); v != NULL; v = sl_amf_next(d, list, v))
         {
             if (sl_amf_num(v, 1) != 0) {
                 mask |= fourcc_bit(v->key);
@@ -753,8 +746,7 @@ cmd_connect(struct sl_rtmp_session *s, struct cmd *c)
     ci.flash_ver = sl_amf_str(sl_amf_get_case(d, c->obj, "flashVer"));
     ci.swf_url = sl_amf_str(sl_amf_get_case(d, c->obj, "swfUrl"));
     ci.page_url = sl_amf_str(sl_amf_get_case(d, c->obj, "pageUrl"));
-    ci.object_encoding =
-        sl_amf_num(sl_amf_get(d, c->obj, "objectEncoding"), 0);
+    ci.object_encoding = sl_amf_num(sl_amf_get(d, c->obj, "objectEncoding"), 0);
     ci.fourcc_mask = parse_fourccs(d, c->obj);
     rc = s->h.on_connect != NULL ? s->h.on_connect(s->h.ud, &ci) : 0;
     sl_amf_w_init(&w, buf, sizeof(buf));
@@ -867,8 +859,7 @@ cmd_fc(struct sl_rtmp_session *s, struct cmd *c, bool publish)
             struct stream *st = &s->streams[i];
 
             if (st->state == STREAM_PUBLISHING
-                || st->state == STREAM_PUBLISH_PENDING)
-            {
+                || st->state == STREAM_PUBLISH_PENDING) {
                 end_stream(s, st);
                 st->state = STREAM_IDLE;
                 break;
@@ -1085,15 +1076,14 @@ sl_rtmp_session_publish_result(struct sl_rtmp_session *s, uint32_t msid,
 
 
 void
-sl_rtmp_session_play_result(struct sl_rtmp_session *s, uint32_t msid,
-                            int code, const char *description)
+sl_rtmp_session_play_result(struct sl_rtmp_session *s, uint32_t msid, int code,
+                            const char *description)
 {
     struct stream *st = find_stream(s, msid);
     int            rc;
 
     if (st == NULL || st->state != STREAM_PLAY_PENDING
-        || s->state == SESS_FAILED)
-    {
+        || s->state == SESS_FAILED) {
         return;
     }
     rc = code == 0 ? accept_play(s, st) : refuse_play(s, st, code, description);
@@ -1191,8 +1181,8 @@ send_ctl(struct sl_rtmp_session *s, uint8_t type, uint32_t v, int extra)
         b[4] = (uint8_t)extra;
         n = 5;
     }
-    rc = sl_rtmp_write_message(&s->out, SL_RTMP_CSID_CONTROL, type, 0, 0, b,
-                               n, s->out_chunk);
+    rc = sl_rtmp_write_message(&s->out, SL_RTMP_CSID_CONTROL, type, 0, 0, b, n,
+                               s->out_chunk);
     if (rc < 0) {
         set_error(s, rc, "output full");
     }
@@ -1219,8 +1209,8 @@ send_uc(struct sl_rtmp_session *s, uint16_t event, uint32_t v)
 
 
 static int
-send_amf(struct sl_rtmp_session *s, uint32_t csid, uint8_t type,
-         uint32_t msid, const struct sl_amf_w *w)
+send_amf(struct sl_rtmp_session *s, uint32_t csid, uint8_t type, uint32_t msid,
+         const struct sl_amf_w *w)
 {
     int rc;
 

@@ -102,7 +102,7 @@ struct sl_rtmp_connect_info {
     struct sl_str flash_ver;
     struct sl_str swf_url;
     struct sl_str page_url;
-    uint32_t      fourcc_mask; /* SL_RTMP_FOURCC_* (E-RTMP); 0 if none */
+    uint32_t      fourcc_mask;     /* SL_RTMP_FOURCC_* (E-RTMP); 0 if none */
     double        object_encoding; /* 0 (AMF0) unless the client said 3 */
 };
 
@@ -119,13 +119,13 @@ struct sl_rtmp_media {
     uint64_t       ts_ms; /* RTMP timestamp unwrapped to 64 bits */
     const uint8_t *data;  /* the FLV tag body; for data: AMF0 values
                            * ("onMetaData", {...}), @setDataFrame removed */
-    size_t         len;
-    uint32_t       msid;
+    size_t   len;
+    uint32_t msid;
 };
 
 
-typedef int  sl_rtmp_connect_fn(void *ud, const struct sl_rtmp_connect_info *ci);
-typedef int  sl_rtmp_stream_fn(void *ud, const struct sl_rtmp_stream_info *si);
+typedef int sl_rtmp_connect_fn(void *ud, const struct sl_rtmp_connect_info *ci);
+typedef int sl_rtmp_stream_fn(void *ud, const struct sl_rtmp_stream_info *si);
 typedef void sl_rtmp_media_fn(void *ud, const struct sl_rtmp_media *m);
 typedef void sl_rtmp_stream_end_fn(void *ud, uint32_t msid);
 
@@ -164,7 +164,7 @@ struct sl_rtmp_session;
 
 /* lim may be NULL (defaults); zero fields take their default too. */
 struct sl_rtmp_session *sl_rtmp_session_new(const struct sl_rtmp_handler *h,
-                                            const struct sl_rtmp_limits *lim);
+                                            const struct sl_rtmp_limits  *lim);
 /*
  * Frees the session and sets *s to NULL.  Streams still publishing or
  * playing get on_unpublish / on_stop_play first.
@@ -212,8 +212,7 @@ void sl_rtmp_session_play_result(struct sl_rtmp_session *s, uint32_t msid,
  * Tells a player that the publisher left: NetStream.Play.UnpublishNotify
  * then UserControl StreamEOF on msid.  The stream stays open.
  */
-void sl_rtmp_session_unpublish_notify(struct sl_rtmp_session *s,
-                                      uint32_t msid);
+void sl_rtmp_session_unpublish_notify(struct sl_rtmp_session *s, uint32_t msid);
 /*
  * Tells a player that a publisher (re)appeared: UserControl StreamBegin
  * and NetStream.Play.PublishNotify.
