@@ -334,7 +334,7 @@ fail:
 static void
 ssl_errmsg(const char *what, const char *path, char *err, size_t errlen)
 {
-    unsigned long e = ERR_peek_last_error();
+    unsigned long e = ERR_peek_error(); /* the root cause */
     const char   *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
 
     if (reason == NULL) {
@@ -721,6 +721,12 @@ tls_pump(struct sl_sio *io)
         }
         return tls_fatal(io, rc);
     }
+    /*
+     * Every record read has been consumed: give OpenSSL's 16 KiB read
+     * buffer back (SSL_MODE_RELEASE_BUFFERS keeps it after a read that
+     * wanted more).  A partial record in it makes this a no-op.
+     */
+    SSL_free_buffers(t->ssl);
     /* Reading may have unblocked a write (after a key update, say). */
     if (t->pend != NULL) {
         rc = tls_encrypt_pending(io);
@@ -887,7 +893,9 @@ tls_raw_written(struct sl_sio *io, int status)
     int                rc;
 
     t->inflight_has_user = false;
-    if (t->inflight.alloc > TLS_OUT_KEEP) {
+    /* Idle connections hold no ciphertext memory; a busy one keeps a
+     * buffer of moderate size for the next swap. */
+    if (t->out.len == 0 || t->inflight.alloc > TLS_OUT_KEEP) {
         sl_dbuf_free(&t->inflight);
     } else {
         sl_dbuf_reset(&t->inflight);
