@@ -179,7 +179,7 @@ on_poll_closed(uv_handle_t *h)
 void
 sl_listener_close(struct sl_listener *l)
 {
-    if (l->fd < 0) {
+    if (l->fd < 0 || uv_is_closing((uv_handle_t *)&l->poll)) {
         return;
     }
     uv_poll_stop(&l->poll);

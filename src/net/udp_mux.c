@@ -304,7 +304,7 @@ on_poll_closed(uv_handle_t *h)
 void
 sl_udp_mux_close(struct sl_udp_mux *m)
 {
-    if (m->fd < 0) {
+    if (m->fd < 0 || uv_is_closing((uv_handle_t *)&m->poll)) {
         return;
     }
     uv_poll_stop(&m->poll);

@@ -120,6 +120,13 @@ sl_worker_post(struct sl_worker *w, struct sl_msg *m)
         }
     }
     inbox_push(w, m);
+    /*
+     * uv_async_send skips the wake-up when it reads 'pending' as set; that
+     * read must not be reordered before the link above becomes visible
+     * (x86 store buffers allow it), or the loop may reset 'pending', find
+     * the half-linked queue empty and never look again: a lost message.
+     */
+    atomic_thread_fence(memory_order_seq_cst);
     uv_async_send(&w->async);
     return true;
 }

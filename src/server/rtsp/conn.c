@@ -12,6 +12,7 @@
 #include "base/hmap.h"
 #include "base/time.h"
 
+#include <openssl/ssl.h>
 #include <string.h>
 
 
@@ -52,10 +53,12 @@ struct delayed_reply {
 };
 
 
-static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
-static void on_written(uv_write_t *req, int status);
-static void on_closed(uv_handle_t *h);
+static void on_read(struct sl_sio *io, const uint8_t *p, size_t n);
+static void on_io_error(struct sl_sio *io, int err);
+static void on_written(struct sl_sio *io, int status);
+static void on_closed(struct sl_sio *io);
+static void on_timer_closed(uv_handle_t *h);
+static void conn_release(struct rtsp_conn *c);
 static void on_timer(uv_timer_t *t);
 static void process_input(struct rtsp_conn *c);
 static int  handle_request(struct rtsp_conn *c, struct sl_rtsp_msg *m);
@@ -84,15 +87,27 @@ void
 sl_rtsp_conn_accept(struct sl_worker *w, int fd,
                     const struct sockaddr_storage *peer, void *ud)
 {
+    static const struct sl_sio_handler handler = {
+        .on_read = on_read,
+        .on_written = on_written,
+        .on_error = on_io_error,
+        .on_closed = on_closed,
+    };
     struct rtsp_conn *c = sl_calloc(1, sizeof(*c));
     uint8_t           nonce[16];
+    SSL_CTX          *tls = NULL;
+    int               rc;
 
-    (void)ud;
     c->w = w;
     c->peer = *peer;
     sl_addr_format((const struct sockaddr *)peer, c->peer_str,
                    sizeof(c->peer_str));
-    sl_log_init(&c->log, &sl_rtsp_srv.log, "[conn %s]", c->peer_str);
+    if (ud != NULL) {
+        /* The RTSPS listener: a reference to the current certificate. */
+        tls = sl_tls_ctx_get(ud);
+    }
+    sl_log_init(&c->log, tls != NULL ? &sl_rtsp_srv.log_tls : &sl_rtsp_srv.log,
+                "[conn %s]", c->peer_str);
     sl_dbuf_init(&c->in, RTSP_IN_CAP);
     sl_dbuf_init(&c->ctl, RTSP_CTL_CAP);
     sl_dbuf_init(&c->ctl_inflight, RTSP_CTL_CAP);
@@ -101,63 +116,57 @@ sl_rtsp_conn_accept(struct sl_worker *w, int fd,
     c->handle = sl_worker_handle_add(w, c);
     sl_list_insert_tail(&sl_rtsp_srv.conns[w->id], &c->node);
     c->last_activity_ns = sl_now_ns();
-    uv_tcp_init(&w->loop, &c->tcp);
-    c->tcp.data = c;
     uv_timer_init(&w->loop, &c->timer);
     c->timer.data = c;
     uv_timer_init(&w->loop, &c->merge_timer);
     c->merge_timer.data = c;
     c->handles_open = 3;
-    if (uv_tcp_open(&c->tcp, fd) < 0) {
+    rc = sl_sio_init(&c->io, &w->loop, fd, tls,
+                     sl_rt.conf->read_timeout / SL_NS_PER_MS, &handler, c);
+    if (tls != NULL) {
+        SSL_CTX_free(tls);
+    }
+    if (rc < 0) {
         rtsp_conn_close(c, "cannot open socket");
         return;
     }
     sl_log_info(&c->log, "opened");
     sl_log_debug(&c->log, "placed on worker %d", w->id);
-    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     uv_timer_start(&c->timer, on_timer, 1000, 1000);
 }
 
 
+/* Plaintext from the transport, copied into the capped request buffer. */
 static void
-on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+on_read(struct sl_sio *io, const uint8_t *p, size_t n)
 {
-    struct rtsp_conn *c = h->data;
-    /* Readers send little: a small buffer keeps memory per reader low.
-     * Publishers (interleaved RTP) get room for whole frames. */
-    size_t want = c->session != NULL && c->session->pub_claimed ? 65536 : 2048;
-    uint8_t *p;
+    struct rtsp_conn *c = sl_sio_ud(io);
 
-    (void)hint;
-    if (c->in.cap - c->in.len < want) {
-        want = c->in.cap - c->in.len;
+    if (c->closing) {
+        return;
     }
-    p = want > 0 ? sl_dbuf_reserve(&c->in, want) : NULL;
-    buf->base = (char *)p;
-    buf->len = p == NULL ? 0 : want;
+    if (sl_dbuf_add(&c->in, p, n) < 0) {
+        rtsp_conn_close(c, "request too big");
+        return;
+    }
+    c->bytes_in += (uint64_t)n;
+    c->last_activity_ns = sl_now_ns();
+    process_input(c);
 }
 
 
 static void
-on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+on_io_error(struct sl_sio *io, int err)
 {
-    struct rtsp_conn *c = s->data;
+    struct rtsp_conn *c = sl_sio_ud(io);
+    char              msg[128];
 
-    (void)buf;
-    if (n < 0) {
-        rtsp_conn_close(c, n == UV_EOF ? "EOF" : uv_strerror((int)n));
+    if (err == UV_EOF) {
+        rtsp_conn_close(c, "EOF");
         return;
     }
-    if (n == 0) {
-        if (buf->base == NULL) {
-            rtsp_conn_close(c, "request too big");
-        }
-        return;
-    }
-    sl_dbuf_commit(&c->in, (size_t)n);
-    c->bytes_in += (uint64_t)n;
-    c->last_activity_ns = sl_now_ns();
-    process_input(c);
+    sl_sio_strerror(io, err, msg, sizeof(msg));
+    rtsp_conn_close(c, msg);
 }
 
 
@@ -317,19 +326,18 @@ rtsp_conn_flush(struct rtsp_conn *c)
         }
     }
     c->writing = true;
-    if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, iov, (unsigned)n, on_written)
-        < 0)
-    {
+    if (sl_sio_write(&c->io, iov, (unsigned)n) < 0) {
         c->writing = false;
+        c->media_inflight = false;
         rtsp_conn_close(c, "write failed");
     }
 }
 
 
 static void
-on_written(uv_write_t *req, int status)
+on_written(struct sl_sio *io, int status)
 {
-    struct rtsp_conn *c = sl_container_of(req, struct rtsp_conn, wreq);
+    struct rtsp_conn *c = sl_sio_ud(io);
 
     c->writing = false;
     sl_dbuf_reset(&c->ctl_inflight);
@@ -365,17 +373,30 @@ rtsp_conn_close(struct rtsp_conn *c, const char *reason)
     atomic_fetch_sub(&c->w->conns, 1);
     sl_log_info(&c->log, "closed: %s", reason);
     uv_timer_stop(&c->timer);
-    uv_close((uv_handle_t *)&c->timer, on_closed);
-    uv_close((uv_handle_t *)&c->merge_timer, on_closed);
-    uv_close((uv_handle_t *)&c->tcp, on_closed);
+    uv_close((uv_handle_t *)&c->timer, on_timer_closed);
+    uv_close((uv_handle_t *)&c->merge_timer, on_timer_closed);
+    sl_sio_close(&c->io);
 }
 
 
 static void
-on_closed(uv_handle_t *h)
+on_timer_closed(uv_handle_t *h)
 {
-    struct rtsp_conn *c = h->data;
+    conn_release(h->data);
+}
 
+
+static void
+on_closed(struct sl_sio *io)
+{
+    conn_release(sl_sio_ud(io));
+}
+
+
+/* The last of the timers and the transport is closed: free. */
+static void
+conn_release(struct rtsp_conn *c)
+{
     if (--c->handles_open > 0) {
         return;
     }
@@ -905,8 +926,10 @@ on_setup(struct rtsp_conn *c, struct req *r)
             chosen = i;
             break;
         }
+        /* RTSPS: media must stay inside the TLS connection (SRTP over
+         * UDP is not supported). */
         if (tr[i].proto == SL_RTSP_PROTO_UDP && sl_rtsp_srv.udp
-            && tr[i].has_client_port)
+            && tr[i].has_client_port && !sl_sio_is_tls(&c->io))
         {
             chosen = i;
             break;

@@ -19,6 +19,8 @@
 #include "core/path_manager.h"
 #include "core/stream.h"
 #include "net/listener.h"
+#include "net/sio.h"
+#include "net/tls.h"
 #include "net/udp_mux.h"
 #include "proto/rtsp/headers.h"
 #include "proto/rtp/depack.h"
@@ -47,6 +49,12 @@ struct rtsp_server {
     uint16_t           rtp_port;
     uint16_t           rtcp_port;
     struct sl_log      log;
+    struct sl_log      log_tls; /* "[RTSPS]" */
+    struct sl_listener listener_tls;
+    struct sl_tls_ctx *tls;
+    uv_timer_t         reload_timer;          /* certificate reload checks */
+    bool               plain;                 /* listening without TLS */
+    bool               secure;                /* listening with TLS */
     struct sl_list     conns[SL_MAX_WORKERS]; /* [i] touched by worker i */
 };
 
@@ -129,11 +137,10 @@ struct rtsp_session {
 };
 
 struct rtsp_conn {
-    uv_tcp_t                tcp;
+    struct sl_sio           io;   /* plain TCP or TLS (RTSPS) */
     struct sl_list          node; /* in sl_rtsp_srv.conns[worker] */
     uv_timer_t              timer;
     uv_timer_t              merge_timer; /* writeMergeWindow */
-    uv_write_t              wreq;
     struct sl_worker       *w;
     uint64_t                handle;
     struct sockaddr_storage peer;

@@ -598,7 +598,7 @@ rtsp_session_start_play(struct rtsp_conn *c, struct rtsp_session *s)
         int sz = (int)sl_rt.conf->write_socket_buffer;
         int fd;
 
-        if (sz > 0 && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
+        if (sz > 0 && sl_sio_fileno(&c->io, &fd) == 0) {
             setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
         }
     }

@@ -581,8 +581,11 @@ test_unimplemented_keys_warn_once(void **state)
      * Disabling a server that is not built yet (hls: no) is not one. */
     assert_int_equal(sl_conf_warn_unimplemented(c, NULL), 3);
     sl_conf_free(&c);
+    /* Defaults never warn (multicast is in the default rtspTransports);
+     * rtspEncryption is implemented; hlsEncryption is not yet. */
     c = load_ok("rtspTransports: [udp, multicast, tcp]\n"
                 "rtspEncryption: optional\n"
+                "hlsEncryption: yes\n"
                 "pathDefaults:\n  maxReaders: 1\n");
     assert_int_equal(sl_conf_warn_unimplemented(c, NULL), 1);
     sl_conf_free(&c);
