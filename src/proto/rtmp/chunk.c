@@ -515,7 +515,7 @@ sl_rtmp_write_message2(struct sl_dbuf *out, uint32_t csid, uint8_t type,
     uint8_t *w;
 
     if (csid < SL_RTMP_MIN_CSID || csid > SL_RTMP_MAX_CSID || chunk_size == 0
-        || len > SL_RTMP_MAX_CHUNK_SIZE || alen > len)
+        || len > 0xFFFFFFu || alen > len)
     {
         return SL_EINVAL;
     }

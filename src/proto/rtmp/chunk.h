@@ -82,7 +82,7 @@ int sl_rtmp_chunk_read(struct sl_rtmp_chunk_reader *r, const uint8_t *p,
 /*
  * Appends one message to out, chunked at chunk_size: a type-0 chunk, then
  * type-3 chunks (each repeating the extended timestamp when ts >=
- * 0xFFFFFF).  Returns 0, SL_EINVAL (csid out of 2..65599, len over 16 MiB,
+ * 0xFFFFFF).  Returns 0, SL_EINVAL (csid out of 2..65599, len over 0xFFFFFF,
  * chunk_size 0) or SL_ELIMIT (out's cap; out is then unchanged).
  */
 int sl_rtmp_write_message(struct sl_dbuf *out, uint32_t csid, uint8_t type,
