@@ -281,8 +281,10 @@ sl_sio_ready(const struct sl_sio *io)
 void
 sl_sio_strerror(const struct sl_sio *io, int err, char *buf, size_t len)
 {
-    if (io->filter != NULL && io->filter->strerror != NULL
-        && err == SL_EBADDATA) {
+    /* The filter's detail is gone once on_closed has run. */
+    if (io->filter != NULL && io->filter->strerror != NULL && io->priv != NULL
+        && err == SL_EBADDATA)
+    {
         io->filter->strerror(io, err, buf, len);
         return;
     }

@@ -108,12 +108,14 @@ void *sl_sio_ud(const struct sl_sio *io);
 
 /*
  * Writes bufs (n >= 1, at least one byte in all).  Returns 0, SL_EAGAIN
- * when a write is already in flight, SL_ECLOSED after close or a fatal
- * error, SL_EINVAL for an empty write, SL_ELIMIT for a TLS write of more
- * than SL_SIO_TLS_MAX_WRITE bytes.  Plain: a zero-copy uv_write of bufs.
- * TLS: bufs are encrypted at once (or after the handshake) into a
- * ciphertext buffer of the sio, which is written out; on_written comes when
- * all of it has gone to the kernel.  On error on_written is not called.
+ * when a write is already in flight, SL_ECLOSED after sl_sio_close or a
+ * TLS failure, SL_EINVAL for an empty write, SL_ELIMIT for a TLS write of
+ * more than SL_SIO_TLS_MAX_WRITE bytes, or a socket error.  Plain: a
+ * zero-copy uv_write of bufs.  TLS: bufs are encrypted at once (or when the
+ * handshake is over) into a ciphertext buffer of the sio, small buffers
+ * gathered into full records, and that is written out; on_written comes
+ * when all of it has gone to the kernel.  On error on_written is not
+ * called.
  */
 int  sl_sio_write(struct sl_sio *io, const uv_buf_t *bufs, unsigned n);
 bool sl_sio_writing(const struct sl_sio *io);
@@ -124,7 +126,8 @@ bool sl_sio_is_tls(const struct sl_sio *io);
 bool sl_sio_ready(const struct sl_sio *io);
 /*
  * A description of a code passed to on_error or on_written, with the
- * OpenSSL reason for TLS failures ("TLS: wrong version number").
+ * OpenSSL reason for TLS failures ("TLS: wrong version number") until
+ * on_closed (a generic text after).
  */
 void sl_sio_strerror(const struct sl_sio *io, int err, char *buf, size_t len);
 /*

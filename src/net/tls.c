@@ -27,6 +27,8 @@
  */
 #define TLS_OUT_CAP                                                            \
     (SL_SIO_TLS_MAX_WRITE + SL_SIO_TLS_MAX_WRITE / 64 + 64 * 1024)
+/* Plaintext gathered per record from small buffers (a TLS record's max). */
+#define TLS_STAGE (16 * 1024)
 /* A ciphertext buffer bigger than this is freed after its write. */
 #define TLS_OUT_KEEP (64 * 1024)
 
@@ -74,6 +76,8 @@ struct tls_filter {
     unsigned      npend;
     unsigned      pend_i;
     size_t        pend_off;
+    uint8_t      *held; /* a staged record to retry first (tls_encrypt) */
+    size_t        held_len;
     unsigned long ssl_err; /* first OpenSSL error of a failure */
 };
 
@@ -101,6 +105,8 @@ static int      tls_fatal(struct sl_sio *io, int ssl_rc);
 static int      tls_write(struct sl_sio *io, const uv_buf_t *bufs, unsigned n);
 static int      tls_encrypt(struct sl_sio *io, const uv_buf_t *bufs, unsigned n,
                             unsigned *i, size_t *off);
+static int      tls_write_stage(struct sl_sio *io, size_t len);
+static int      tls_ssl_write(struct sl_sio *io, const void *p, size_t len);
 static int      tls_encrypt_pending(struct sl_sio *io);
 static int      tls_flush(struct sl_sio *io);
 static void     tls_raw_written(struct sl_sio *io, int status);
@@ -125,10 +131,11 @@ const struct sl_sio_filter_type sl_sio_filter_tls = {
     .strerror = tls_strerror,
 };
 
-static uv_once_t   pin_guard = UV_ONCE_INIT;
-static int         pin_index = -1;
-static uv_once_t   bio_guard = UV_ONCE_INIT;
-static BIO_METHOD *bio_method;
+static _Thread_local uint8_t tls_stage[TLS_STAGE];
+static uv_once_t             pin_guard = UV_ONCE_INIT;
+static int                   pin_index = -1;
+static uv_once_t             bio_guard = UV_ONCE_INIT;
+static BIO_METHOD           *bio_method;
 
 
 /* Certificates. */
@@ -618,6 +625,7 @@ sl_tls_filter_start(struct sl_sio *io, SSL_CTX *tls, bool is_client,
     BIO_set_data(t->bio, t);
     /* Same BIO both ways: SSL_set_bio takes the one reference. */
     SSL_set_bio(t->ssl, t->bio, t->bio);
+    SSL_set_mode(t->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (is_client) {
         struct in6_addr a6;
         struct in_addr  a4;
@@ -771,7 +779,9 @@ tls_write(struct sl_sio *io, const uv_buf_t *bufs, unsigned n)
     unsigned           i = 0;
     int                rc;
 
-    if (t->broken || io->failed) {
+    /* After a plain EOF the session is intact and may still send, as a
+     * plain TCP sio may; after a TLS failure it may not. */
+    if (t->broken) {
         return SL_ECLOSED;
     }
     for (i = 0; i < n; i++) {
@@ -803,38 +813,110 @@ tls_write(struct sl_sio *io, const uv_buf_t *bufs, unsigned n)
 
 
 /*
- * Encrypts bufs from (*i, *off) on into out.  Returns 0 when all is done,
- * SL_EAGAIN when OpenSSL must read first (*i, *off tell where to resume
- * with the same arguments, as SSL_write requires), or a fatal code.
+ * Encrypts bufs from (*i, *off) on into out.  Buffers of a record's size or
+ * more go to OpenSSL as they are; smaller ones (RTSP's 4-byte interleaved
+ * headers, RTP packets, RTMP chunk headers) are gathered in a per-thread
+ * staging buffer first so that they make full records instead of one
+ * record each.  Returns 0 when all is done, SL_EAGAIN when OpenSSL must
+ * read first, or a fatal code.  On SL_EAGAIN, (*i, *off) tell where to go
+ * on, and a staged record OpenSSL did not take is kept in t->held: the
+ * next call retries it first, with the same bytes, as SSL_write requires
+ * (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER allows the new address).
  */
 static int
 tls_encrypt(struct sl_sio *io, const uv_buf_t *bufs, unsigned n, unsigned *i,
             size_t *off)
 {
     struct tls_filter *t = io->priv;
+    size_t             staged = 0;
+    int                rc;
 
+    if (t->held != NULL) {
+        rc = tls_ssl_write(io, t->held, t->held_len);
+        if (rc < 0) {
+            return rc;
+        }
+        sl_freep(&t->held);
+        t->held_len = 0;
+    }
     while (*i < n) {
         const uv_buf_t *b = &bufs[*i];
-        size_t          w = 0;
+        size_t          left = b->len - *off;
 
-        if (*off >= b->len) {
+        if (left == 0) {
             (*i)++;
             *off = 0;
             continue;
         }
-        ERR_clear_error();
-        if (SSL_write_ex(t->ssl, b->base + *off, b->len - *off, &w) != 1) {
-            int e = SSL_get_error(t->ssl, 0);
+        if (left < TLS_STAGE) {
+            size_t take = left < TLS_STAGE - staged ? left : TLS_STAGE - staged;
 
-            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-                return SL_EAGAIN;
+            memcpy(tls_stage + staged, b->base + *off, take);
+            staged += take;
+            *off += take;
+            if (staged == TLS_STAGE) {
+                rc = tls_write_stage(io, staged);
+                staged = 0;
+                if (rc < 0) {
+                    return rc;
+                }
             }
-            return tls_fatal(io,
-                             e == SSL_ERROR_ZERO_RETURN ? SSL_ERROR_SSL : e);
+            continue;
         }
-        *off += w;
+        if (staged > 0) {
+            rc = tls_write_stage(io, staged);
+            staged = 0;
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        rc = tls_ssl_write(io, b->base + *off, left);
+        if (rc < 0) {
+            return rc;
+        }
+        (*i)++;
+        *off = 0;
+    }
+    if (staged > 0) {
+        return tls_write_stage(io, staged);
     }
     return 0;
+}
+
+
+/* Encrypts the staging buffer's first len bytes (see tls_encrypt). */
+static int
+tls_write_stage(struct sl_sio *io, size_t len)
+{
+    struct tls_filter *t = io->priv;
+    int                rc = tls_ssl_write(io, tls_stage, len);
+
+    if (rc == SL_EAGAIN) {
+        /* The staging buffer belongs to the thread, not to this sio. */
+        t->held = sl_memdup(tls_stage, len);
+        t->held_len = len;
+    }
+    return rc;
+}
+
+
+/* One SSL_write_ex of all of p: 0, SL_EAGAIN or a fatal code. */
+static int
+tls_ssl_write(struct sl_sio *io, const void *p, size_t len)
+{
+    struct tls_filter *t = io->priv;
+    size_t             w = 0;
+    int                e;
+
+    ERR_clear_error();
+    if (SSL_write_ex(t->ssl, p, len, &w) == 1) {
+        return 0;
+    }
+    e = SSL_get_error(t->ssl, 0);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        return SL_EAGAIN;
+    }
+    return tls_fatal(io, e == SSL_ERROR_ZERO_RETURN ? SSL_ERROR_SSL : e);
 }
 
 
@@ -968,6 +1050,7 @@ tls_free(struct sl_sio *io)
     sl_dbuf_free(&t->out);
     sl_dbuf_free(&t->inflight);
     sl_freep(&t->pend);
+    sl_freep(&t->held);
 }
 
 

@@ -84,6 +84,13 @@ teardown(void **state)
 }
 
 
+static bool
+written_once(void *arg)
+{
+    return ((struct tu_peer *)arg)->written > 0;
+}
+
+
 /* Echo through our own client: many writes, small to large, 1-4 buffers. */
 
 
@@ -313,9 +320,10 @@ test_tls_echo_with_blocking_openssl_client(void **state)
 
 
 struct memcli {
-    SSL *ssl;
-    BIO *rb, *wb;
-    int  fd;
+    SSL   *ssl;
+    BIO   *rb, *wb;
+    int    fd;
+    size_t received; /* ciphertext bytes from the server */
 };
 
 
@@ -344,7 +352,90 @@ memcli_pump(struct memcli *m, size_t chunk)
             break;
         }
         BIO_write(m->rb, buf, (int)r);
+        m->received += (size_t)r;
     }
+}
+
+
+/* A memcli connected to a new TLS server sio (handshake done). */
+static void
+memcli_open(struct memcli *m, struct tu_peer *srv)
+{
+    int sfd, i, rc = 0;
+
+    memset(m, 0, sizeof(*m));
+    assert_int_equal(tu_tcp_pair(&m->fd, &sfd), 0);
+    tu_nonblock(m->fd);
+    assert_int_equal(tu_peer_server(srv, "srv", &loop, sfd, server_ctx, 5000),
+                     0);
+    m->ssl = SSL_new(client_ctx);
+    m->rb = BIO_new(BIO_s_mem());
+    m->wb = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(m->rb, -1);
+    SSL_set_bio(m->ssl, m->rb, m->wb);
+    SSL_set_connect_state(m->ssl);
+    for (i = 0; i < 1000 && rc != 1; i++) {
+        rc = SSL_do_handshake(m->ssl);
+        memcli_pump(m, 4096);
+        usleep(200);
+    }
+    assert_int_equal(rc, 1);
+    assert_true(tu_run_until(&loop, tu_ready, srv, 5000));
+}
+
+
+/*
+ * Many small buffers (RTSP's interleaved headers and RTP packets) become a
+ * few full records, not one record per buffer.
+ */
+static void
+test_tls_small_buffers_make_full_records(void **state)
+{
+    struct memcli  m;
+    struct tu_peer srv;
+    uv_buf_t       b[512];
+    size_t         plain = 0, got = 0, sent, i;
+    uint8_t       *back = malloc(1 << 20);
+
+    (void)state;
+    memcli_open(&m, &srv);
+    /* Read what the server sent after the handshake (tickets). */
+    for (i = 0; i < 20; i++) {
+        size_t n;
+
+        memcli_pump(&m, 4096);
+        SSL_read_ex(m.ssl, back, 1, &n);
+        ERR_clear_error();
+    }
+    sent = m.received;
+    for (i = 0; i < 512; i++) {
+        size_t len = i % 2 == 0 ? 4 : 1400 - i;
+
+        b[i] = uv_buf_init((char *)tu_pattern + plain, (unsigned)len);
+        plain += len;
+    }
+    assert_int_equal(sl_sio_write(&srv.io, b, 512), 0);
+    assert_true(tu_run_until(&loop, written_once, &srv, 5000));
+    for (i = 0; i < 2000 && got < plain; i++) {
+        size_t n = 0;
+
+        memcli_pump(&m, 4096);
+        while (got < plain && SSL_read_ex(m.ssl, back + got, plain - got, &n)) {
+            got += n;
+        }
+        ERR_clear_error();
+    }
+    assert_int_equal(got, plain);
+    assert_memory_equal(back, tu_pattern, plain);
+    /* 22 bytes of overhead per TLS 1.3 record, 16 KiB records. */
+    print_message("%zu plaintext bytes in 512 buffers -> %zu bytes on the "
+                  "wire\n",
+                  plain, m.received - sent);
+    assert_true(m.received - sent <= plain + (plain / 16384 + 2) * 22);
+    SSL_free(m.ssl);
+    close(m.fd);
+    assert_true(tu_peer_close(&loop, &srv));
+    free(back);
 }
 
 
@@ -469,13 +560,6 @@ test_tls12_renegotiation_refused(void **state)
 
 
 /* The one-write-in-flight rule and argument checks. */
-
-
-static bool
-written_once(void *arg)
-{
-    return ((struct tu_peer *)arg)->written > 0;
-}
 
 
 static void
@@ -932,6 +1016,8 @@ main(void)
             test_tls_echo_with_blocking_openssl_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls_partial_records_and_key_update,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_tls_small_buffers_make_full_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls12_renegotiation_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_plain_one_write_in_flight, setup,
