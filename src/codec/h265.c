@@ -14,12 +14,17 @@
 #define MAX_DIMENSION 16384
 
 
-static int      parse_ptl(struct sl_bits *br, uint32_t max_sub_layers_minus1,
-                          struct sl_h265_sps *sps);
-static int      unescape_rbsp(const uint8_t *nalu, size_t len, uint8_t *buf,
-                              size_t cap);
-static int      read_array(const uint8_t *p, size_t len, size_t *off, int type,
-                           const uint8_t **ps, size_t *ps_len, int *kept);
+static int  parse_ptl(struct sl_bits *br, uint32_t max_sub_layers_minus1,
+                      struct sl_h265_sps *sps);
+static void skip_scaling_list_data(struct sl_bits *br);
+static int  skip_st_ref_pic_set(struct sl_bits *br, uint32_t idx,
+                                uint32_t *num_delta_pocs);
+static void parse_sps_vui_timing(struct sl_bits *br, struct sl_h265_sps *sps);
+static void parse_sps_tail(struct sl_bits *br, struct sl_h265_sps *sps);
+static int  unescape_rbsp(const uint8_t *nalu, size_t len, uint8_t *buf,
+                          size_t cap);
+static int  read_array(const uint8_t *p, size_t len, size_t *off, int type,
+                       const uint8_t **ps, size_t *ps_len, int *kept);
 static uint8_t *put_array(uint8_t *d, int type, const uint8_t *nalu,
                           size_t len);
 
@@ -196,10 +201,174 @@ sl_h265_sps_parse(const uint8_t *nalu, size_t len, struct sl_h265_sps *out)
             sps.log2_max_poc_lsb = v + 4;
             sps.max_dec_pic_buffering = dec + 1;
             sps.max_num_reorder_pics = reorder;
+            parse_sps_tail(&br, &sps);
         }
     }
     *out = sps;
     return 0;
+}
+
+
+/* scaling_list_data() of 7.3.4: only the syntax is consumed. */
+static void
+skip_scaling_list_data(struct sl_bits *br)
+{
+    int size_id;
+    int matrix_id;
+    int i;
+
+    for (size_id = 0; size_id < 4; size_id++) {
+        for (matrix_id = 0; matrix_id < 6 && !br->error;
+             matrix_id += size_id == 3 ? 3 : 1)
+        {
+            int coefs = size_id == 0 ? 16 : 64;
+
+            if (!sl_bits_read1(br)) { /* scaling_list_pred_mode_flag */
+                sl_bits_read_ue(br);
+                continue;
+            }
+            if (size_id > 1) {
+                sl_bits_read_se(br); /* scaling_list_dc_coef_minus8 */
+            }
+            for (i = 0; i < coefs && !br->error; i++) {
+                sl_bits_read_se(br);
+            }
+        }
+    }
+}
+
+
+/*
+ * st_ref_pic_set(idx) of 7.3.7 as it appears in an SPS; num_delta_pocs[]
+ * holds NumDeltaPocs of the sets before idx and receives idx's.
+ */
+static int
+skip_st_ref_pic_set(struct sl_bits *br, uint32_t idx, uint32_t *num_delta_pocs)
+{
+    uint32_t i;
+    uint32_t count = 0;
+
+    if (idx != 0 && sl_bits_read1(br)) { /* inter_ref_pic_set_prediction */
+        sl_bits_skip(br, 1);             /* delta_rps_sign */
+        sl_bits_read_ue(br);             /* abs_delta_rps_minus1 */
+        for (i = 0; i <= num_delta_pocs[idx - 1] && !br->error; i++) {
+            bool used = sl_bits_read1(br);
+
+            if (used || sl_bits_read1(br)) { /* use_delta_flag */
+                count++;
+            }
+        }
+    } else {
+        uint32_t neg = sl_bits_read_ue(br);
+        uint32_t pos = sl_bits_read_ue(br);
+
+        if (neg > 16 || pos > 16) {
+            return SL_EBADDATA;
+        }
+        for (i = 0; i < neg + pos && !br->error; i++) {
+            sl_bits_read_ue(br); /* delta_poc_sX_minus1 */
+            sl_bits_skip(br, 1); /* used_by_curr_pic_sX_flag */
+        }
+        count = neg + pos;
+    }
+    if (br->error || count > 32) {
+        return SL_EBADDATA;
+    }
+    num_delta_pocs[idx] = count;
+    return 0;
+}
+
+
+/* vui_parameters() of E.2.1 up to the timing information. */
+static void
+parse_sps_vui_timing(struct sl_bits *br, struct sl_h265_sps *sps)
+{
+    uint32_t tick;
+    uint32_t scale;
+
+    if (sl_bits_read1(br)) { /* aspect_ratio_info_present_flag */
+        if (sl_bits_read(br, 8) == 255) {
+            sl_bits_skip(br, 32);
+        }
+    }
+    if (sl_bits_read1(br)) { /* overscan_info_present_flag */
+        sl_bits_skip(br, 1);
+    }
+    if (sl_bits_read1(br)) { /* video_signal_type_present_flag */
+        sl_bits_skip(br, 4);
+        if (sl_bits_read1(br)) {
+            sl_bits_skip(br, 24);
+        }
+    }
+    if (sl_bits_read1(br)) { /* chroma_loc_info_present_flag */
+        sl_bits_read_ue(br);
+        sl_bits_read_ue(br);
+    }
+    sl_bits_skip(br, 3);     /* neutral chroma, field_seq, frame_field_info */
+    if (sl_bits_read1(br)) { /* default_display_window_flag */
+        int i;
+
+        for (i = 0; i < 4; i++) {
+            sl_bits_read_ue(br);
+        }
+    }
+    if (!sl_bits_read1(br)) { /* vui_timing_info_present_flag */
+        return;
+    }
+    tick = sl_bits_read(br, 32);
+    scale = sl_bits_read(br, 32);
+    if (!br->error && tick != 0 && scale != 0) {
+        sps->num_units_in_tick = tick;
+        sps->time_scale = scale;
+    }
+}
+
+
+/*
+ * The SPS after sps_max_latency_increase_plus1 (7.3.2.2.1), read only to
+ * reach the VUI timing; errors leave the timing at 0.
+ */
+static void
+parse_sps_tail(struct sl_bits *br, struct sl_h265_sps *sps)
+{
+    uint32_t num_delta_pocs[65];
+    uint32_t sets;
+    uint32_t i;
+
+    for (i = 0; i < 6; i++) {
+        sl_bits_read_ue(br); /* block sizes and transform depths */
+    }
+    if (sl_bits_read1(br) && sl_bits_read1(br)) { /* scaling lists */
+        skip_scaling_list_data(br);
+    }
+    sl_bits_skip(br, 2);     /* amp, sample_adaptive_offset */
+    if (sl_bits_read1(br)) { /* pcm_enabled_flag */
+        sl_bits_skip(br, 8);
+        sl_bits_read_ue(br);
+        sl_bits_read_ue(br);
+        sl_bits_skip(br, 1);
+    }
+    sets = sl_bits_read_ue(br);
+    if (br->error || sets > 64) {
+        return;
+    }
+    for (i = 0; i < sets; i++) {
+        if (skip_st_ref_pic_set(br, i, num_delta_pocs) < 0) {
+            return;
+        }
+    }
+    if (sl_bits_read1(br)) { /* long_term_ref_pics_present_flag */
+        uint32_t lt = sl_bits_read_ue(br);
+
+        if (lt > 32) {
+            return;
+        }
+        sl_bits_skip(br, lt * (sps->log2_max_poc_lsb + 1));
+    }
+    sl_bits_skip(br, 2);     /* temporal_mvp, strong_intra_smoothing */
+    if (sl_bits_read1(br)) { /* vui_parameters_present_flag */
+        parse_sps_vui_timing(br, sps);
+    }
 }
 
 

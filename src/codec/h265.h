@@ -71,6 +71,9 @@ struct sl_h265_sps {
     uint32_t log2_max_poc_lsb;
     uint32_t max_dec_pic_buffering; /* sps_max_dec_pic_buffering_minus1 + 1 */
     uint32_t max_num_reorder_pics;
+    /* VUI timing (best effort, 0 when absent): a tick is one frame. */
+    uint32_t num_units_in_tick;
+    uint32_t time_scale;
 };
 
 /* The VPS fields Sluice uses (7.3.2.1). */

@@ -140,6 +140,9 @@ test_hvcc_config_real_and_rebuild(void **state)
     assert_int_equal(sps.width, 64);
     assert_int_equal(sps.log2_max_poc_lsb >= 4, 1);
     assert_true(sps.max_num_reorder_pics >= 1);
+    /* x265 signals 25 fps in the SPS VUI, behind the reference pic sets. */
+    assert_int_equal(sps.num_units_in_tick, 1);
+    assert_int_equal(sps.time_scale, 25);
     assert_int_equal(sl_h265_vps_parse(c.vps[0], c.vps_len[0], &vps), 0);
     assert_int_equal(vps.max_num_reorder_pics, sps.max_num_reorder_pics);
     assert_int_equal(sl_h265_pps_parse(c.pps[0], c.pps_len[0], &pps), 0);
