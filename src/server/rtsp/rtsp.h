@@ -22,6 +22,7 @@
 #include "net/sio.h"
 #include "net/tls.h"
 #include "net/udp_mux.h"
+#include "server/common/listeners.h"
 #include "proto/rtsp/headers.h"
 #include "proto/rtp/depack.h"
 #include "proto/rtp/format.h"
@@ -41,21 +42,16 @@
 
 
 struct rtsp_server {
-    struct sl_listener listener;
-    struct sl_udp_mux  rtp;
-    struct sl_udp_mux  rtcp;
-    bool               udp;
-    bool               tcp;
-    uint16_t           rtp_port;
-    uint16_t           rtcp_port;
-    struct sl_log      log;
-    struct sl_log      log_tls; /* "[RTSPS]" */
-    struct sl_listener listener_tls;
-    struct sl_tls_ctx *tls;
-    uv_timer_t         reload_timer;          /* certificate reload checks */
-    bool               plain;                 /* listening without TLS */
-    bool               secure;                /* listening with TLS */
-    struct sl_list     conns[SL_MAX_WORKERS]; /* [i] touched by worker i */
+    struct sl_listeners listeners; /* RTSP and/or RTSPS */
+    struct sl_udp_mux   rtp;
+    struct sl_udp_mux   rtcp;
+    bool                udp;
+    bool                tcp;
+    uint16_t            rtp_port;
+    uint16_t            rtcp_port;
+    struct sl_log       log;
+    struct sl_log       log_tls;               /* "[RTSPS]" */
+    struct sl_list      conns[SL_MAX_WORKERS]; /* [i] touched by worker i */
 };
 
 extern struct rtsp_server sl_rtsp_srv;
