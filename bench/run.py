@@ -289,7 +289,9 @@ def build_live_load():
 
 # ------------------------------------------------------------- servers
 
-def sluice_config(port, rtp, rtcp, gop, workers):
+def sluice_config(port, rtp, rtcp, gop, workers, rtmp_port=None):
+    """Sluice's bench config: RTSP (rtspGOPCache = gop), and RTMP on
+    rtmp_port when given (rtmpGOPCache keeps its default, on)."""
     cfg = [
         'logLevel: warn',
         'logDestinations: [stdout]',
@@ -297,13 +299,15 @@ def sluice_config(port, rtp, rtcp, gop, workers):
         f'rtpAddress: "{HOST}:{rtp}"',
         f'rtcpAddress: "{HOST}:{rtcp}"',
         'rtspTransports: [udp, tcp]',
-        'rtmp: false',
+        'rtmp: true' if rtmp_port else 'rtmp: false',
         'hls: false',
         'webrtc: false',
         'srt: false',
         'moq: false',
         f'rtspGOPCache: {"true" if gop else "false"}',
     ]
+    if rtmp_port:
+        cfg.append(f'rtmpAddress: "{HOST}:{rtmp_port}"')
     if workers:
         cfg.append(f'workers: {workers}')
     cfg.append('paths:\n  all_others: {}')
@@ -375,7 +379,8 @@ def measure(t, n, a, live_load):
     res = {'server': t.name, 'n': n}
     loader = None
     if n:
-        argv = [str(live_load), 'rtsp', HOST, str(t.port), t.path, str(n),
+        argv = [str(live_load), getattr(t, 'proto', 'rtsp'), HOST,
+                str(t.port), t.path, str(n),
                 '100000', '--sample', str(a.sample)]
         if a.stagger_ms:
             argv += ['--stagger-ms', str(a.stagger_ms)]
@@ -455,12 +460,14 @@ def derive(points):
         p['cpu_us_per_reader_s'] = round(marg / p['window_s'] / p['n'] * 1e6, 1)
 
 
-def run_target(name, kind, a, workdir, clip, live_load, gop=None):
+def run_target(name, a, live_load, make_target):
+    """Starts make_target() (an object with .name, .port, .path, .server,
+    .stop() and optionally .proto), then measures N=0 and each N in a.ns."""
     print(f'== {name}', flush=True)
     out = {'server': name, 'points': []}
     t = None
     try:
-        t = Target(name, kind, a, workdir, clip[0], clip[1], live_load, gop)
+        t = make_target()
         time.sleep(a.warm)
         for n in [0] + a.ns:
             p = measure(t, n, a, live_load)
@@ -491,7 +498,9 @@ def fmt(v, nd=2):
     return str(v)
 
 
-def report(runs):
+def report(runs, refs=(('gst', 'GStreamer'),)):
+    """Prints the table, then the ratios of every other server to each
+    reference (server name, label); returns the ratios."""
     cols = ['server', 'n', 'cpu%', 'rss MB', 'Mbit/s', 'CPU-s/GB',
             'marg CPU-s/GB', 'KB/reader', 'play p50', 'ttff p50', 'ttff p99',
             'failed']
@@ -522,17 +531,24 @@ def report(runs):
         print(line(r + [''] * (len(cols) - len(r))))
 
     ratios = []
-    gst = next((r for r in runs if r['server'] == 'gst'), None)
-    if gst:
-        gp = {p['n']: p for p in gst['points']}
+    for ref, label in refs:
+        ratios += ref_ratios(runs, ref, label)
+    return ratios
+
+
+def ref_ratios(runs, ref_name, label):
+    ratios = []
+    ref = next((r for r in runs if r['server'] == ref_name), None)
+    if ref:
+        rp = {p['n']: p for p in ref['points']}
         for r in runs:
-            if r['server'] == 'gst':
+            if r['server'] == ref_name:
                 continue
             for p in r['points']:
-                q = gp.get(p['n'])
+                q = rp.get(p['n'])
                 if not q or not p['n']:
                     continue
-                ent = {'server': r['server'], 'n': p['n']}
+                ent = {'server': r['server'], 'vs': ref_name, 'n': p['n']}
                 for k in ('cpu_s_per_gb', 'marginal_cpu_s_per_gb',
                           'rss_per_reader_kb'):
                     if p.get(k) is not None and q.get(k):
@@ -542,7 +558,7 @@ def report(runs):
                     ent['ttff_p50'] = round(pt['p50'] / qt['p50'], 3)
                 ratios.append(ent)
     if ratios:
-        print('\nratios Sluice / GStreamer (lower is better):')
+        print(f'\nratios to {label} (lower is better):')
         for e in ratios:
             print('  ' + '  '.join(f'{k}={v}' for k, v in e.items()))
     return ratios
@@ -596,10 +612,15 @@ def main():
                 gops = {'both': [True, False], 'on': [True], 'off': [False]}[a.gop]
                 for g in gops:
                     name = 'sluice-gop' if g else 'sluice-nogop'
-                    runs.append(run_target(name, 'sluice', a, workdir, clip,
-                                           live_load, gop=g))
+                    runs.append(run_target(
+                        name, a, live_load,
+                        lambda: Target(name, 'sluice', a, workdir, clip[0],
+                                       clip[1], live_load, g)))
         if 'gst' in servers:
-            runs.append(run_target('gst', 'gst', a, workdir, clip, live_load))
+            runs.append(run_target(
+                'gst', a, live_load,
+                lambda: Target('gst', 'gst', a, workdir, clip[0], clip[1],
+                               live_load)))
     except KeyboardInterrupt:
         print('interrupted', flush=True)
     finally:
