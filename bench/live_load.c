@@ -1198,24 +1198,10 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
 }
 
 
+/* After a recv into c->buf: handshake, then the chunk stream. */
 static int
 rtmp_readable(struct conn *c, const struct opts *o, int ep, double t)
 {
-    ssize_t r = recv(c->fd, c->buf + c->n, BUF_CAP - c->n, MSG_DONTWAIT);
-
-    if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-        return 0;
-    }
-    if (r <= 0) {
-        if (c->state == ST_STREAMING) {
-            close_conn(c, ep, ST_CLOSED);
-        } else {
-            fail(c, ep, "closed during setup");
-        }
-        return -1;
-    }
-    c->bytes += (uint64_t) r;
-    c->n += (size_t) r;
     if (c->state == ST_RTMP_HANDSHAKE) {
         if (c->n < RTMP_HS_LEN) {
             return 0;
@@ -1269,9 +1255,6 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
         }
         return 0;
     }
-    if (o->proto == PROTO_RTMP) {
-        return rtmp_readable(c, o, ep, t);
-    }
     r = recv(c->fd, c->buf + c->n, BUF_CAP - c->n, MSG_DONTWAIT);
     if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
         return 0;
@@ -1287,6 +1270,9 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
     c->bytes += (uint64_t) r;
     c->n += (size_t) r;
     c->t_event = t;
+    if (o->proto == PROTO_RTMP) {
+        return rtmp_readable(c, o, ep, t);
+    }
 
     if (c->state == ST_HTTP_HEAD) {
         uint8_t *e = memmem(c->buf, c->n, "\r\n\r\n", 4);

@@ -564,13 +564,14 @@ def ref_ratios(runs, ref_name, label):
     return ratios
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+def bench_args(doc, servers):
+    """The options every fan-out benchmark takes (this one and
+    run_rtmp.py); the caller adds its own, then calls parse_bench_args()."""
+    ap = argparse.ArgumentParser(description=doc.split('\n\n')[0])
     ap.add_argument('--quick', action='store_true',
                     help='smoke run: N=1,50, short warm/settle/window')
     ap.add_argument('--ns', default='1,50,200,500')
-    ap.add_argument('--servers', default='sluice,gst')
-    ap.add_argument('--gop', choices=['both', 'on', 'off'], default='both')
+    ap.add_argument('--servers', default=servers)
     ap.add_argument('--sluice-bin', default=str(ROOT / 'build' / 'sluice'))
     ap.add_argument('--sluice-workers', type=int, default=0)
     ap.add_argument('--warm', type=float, default=8)
@@ -582,11 +583,24 @@ def main():
     ap.add_argument('--stagger-ms', type=float, default=0,
                     help='delay between reader connects (0 = join storm)')
     ap.add_argument('--out', default=None)
+    return ap
+
+
+def parse_bench_args(ap):
+    """Parsed options, --quick applied; a.ns and a.servers as lists."""
     a = ap.parse_args()
     if a.quick:
         a.ns, a.warm, a.settle, a.window, a.clip_secs = '1,50', 3, 3, 8, 10
     a.ns = [int(x) for x in a.ns.split(',') if x.strip() and int(x) > 0]
-    servers = [s.strip() for s in a.servers.split(',')]
+    a.servers = [s.strip() for s in a.servers.split(',') if s.strip()]
+    return a
+
+
+def main():
+    ap = bench_args(__doc__, 'sluice,gst')
+    ap.add_argument('--gop', choices=['both', 'on', 'off'], default='both')
+    a = parse_bench_args(ap)
+    servers = a.servers
 
     for tool in ('ffmpeg', 'cc'):
         if not shutil.which(tool):
@@ -627,9 +641,14 @@ def main():
         stop_all()
 
     ratios = report(runs)
+    write_results(a, 'rtsp', stamp, clip, runs, ratios, workdir)
+
+
+def write_results(a, kind, stamp, clip, runs, ratios, workdir, extra=None):
+    """bench/results/<kind>-<stamp>.json (or --out)."""
     RESULTS.mkdir(exist_ok=True)
-    out = Path(a.out) if a.out else RESULTS / f'rtsp-{stamp}.json'
-    out.write_text(json.dumps({
+    out = Path(a.out) if a.out else RESULTS / f'{kind}-{stamp}.json'
+    doc = {
         'date': stamp,
         'host': {'cpus': os.cpu_count(), 'kernel': platform.release()},
         'params': {k: v for k, v in vars(a).items()},
@@ -637,7 +656,9 @@ def main():
                  'gop_s': 2},
         'runs': runs, 'ratios': ratios,
         'workdir': str(workdir),
-    }, indent=1) + '\n')
+    }
+    doc.update(extra or {})
+    out.write_text(json.dumps(doc, indent=1) + '\n')
     print(f'\nresults: {out}\nlogs: {workdir}')
 
 

@@ -30,11 +30,9 @@ usage: /usr/bin/python3 bench/run_rtmp.py [--quick] [--ns 1,50,200,500]
        [--servers sluice,nginx,nms] [--window S] [--settle S] [--warm S] ...
 """
 
-import argparse
 import datetime
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -43,7 +41,7 @@ import time
 from pathlib import Path
 
 import run
-from run import CACHE, HERE, HOST, RESULTS, ROOT, Proc, free_port
+from run import CACHE, HERE, HOST, Proc, free_port
 
 NMS_DIR = CACHE / 'nms'
 NMS_APP = NMS_DIR / 'node_modules' / 'node-media-server' / 'bin' / 'app.js'
@@ -172,27 +170,8 @@ def nms_version():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--quick', action='store_true',
-                    help='smoke run: N=1,50, short warm/settle/window')
-    ap.add_argument('--ns', default='1,50,200,500')
-    ap.add_argument('--servers', default='sluice,nginx,nms')
-    ap.add_argument('--sluice-bin', default=str(ROOT / 'build' / 'sluice'))
-    ap.add_argument('--sluice-workers', type=int, default=0)
-    ap.add_argument('--warm', type=float, default=8)
-    ap.add_argument('--settle', type=float, default=6)
-    ap.add_argument('--window', type=float, default=25)
-    ap.add_argument('--clip-secs', type=int, default=30)
-    ap.add_argument('--sample', type=int, default=10,
-                    help='parse every K-th reader fully; others drain')
-    ap.add_argument('--stagger-ms', type=float, default=0,
-                    help='delay between reader connects (0 = join storm)')
-    ap.add_argument('--out', default=None)
-    a = ap.parse_args()
-    if a.quick:
-        a.ns, a.warm, a.settle, a.window, a.clip_secs = '1,50', 3, 3, 8, 10
-    a.ns = [int(x) for x in a.ns.split(',') if x.strip() and int(x) > 0]
-    servers = [s.strip() for s in a.servers.split(',') if s.strip()]
+    a = run.parse_bench_args(run.bench_args(__doc__, 'sluice,nginx,nms'))
+    servers = a.servers
 
     for tool in ('ffmpeg', 'cc'):
         if not shutil.which(tool):
@@ -238,19 +217,8 @@ def main():
 
     ratios = run.report(runs, refs=(('nginx', 'nginx-rtmp'),
                                     ('nms', 'node-media-server')))
-    RESULTS.mkdir(exist_ok=True)
-    out = Path(a.out) if a.out else RESULTS / f'rtmp-{stamp}.json'
-    out.write_text(json.dumps({
-        'date': stamp,
-        'host': {'cpus': os.cpu_count(), 'kernel': platform.release()},
-        'params': {k: v for k, v in vars(a).items()},
-        'clip': {'file': clip[0].name, 'bitrate': '4 Mbit/s CBR',
-                 'size': '1280x720p25', 'gop_s': 2},
-        'peers': {'nms_version': nms_version(), 'skipped': skipped},
-        'runs': runs, 'ratios': ratios,
-        'workdir': str(workdir),
-    }, indent=1) + '\n')
-    print(f'\nresults: {out}\nlogs: {workdir}')
+    run.write_results(a, 'rtmp', stamp, clip, runs, ratios, workdir, extra={
+        'peers': {'nms_version': nms_version(), 'skipped': skipped}})
 
 
 if __name__ == '__main__':

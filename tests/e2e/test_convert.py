@@ -118,18 +118,13 @@ def test_rtsp_latm_to_rtmp(sluice, logdir):
                     srv.proc)
 
 
-def test_bframes_rtsp_to_rtmp(sluice, logdir):
+@pytest.mark.parametrize('reader', ['ffmpeg', 'rtmpdump'])
+def test_bframes_rtsp_to_rtmp(sluice, logdir, reader):
+    """Also librtmp + ffmpeg's FLV demuxer on the converted stream."""
     srv = srv_rtmp(sluice)
     p = rtsp_publish(srv, 'bf', 'h264b_aac.mp4', logdir)
-    got = st.reader_rtmp_ffmpeg(srv.rtmp_url('bf'), FRAMES, logdir)
-    st.check_frames('h264b_aac.mp4', got, MIN, 'B-frames RTSP -> RTMP', p,
-                    srv.proc)
-
-
-def test_bframes_rtsp_to_rtmpdump(sluice, logdir):
-    """librtmp + ffmpeg's FLV demuxer on the converted B-frame stream."""
-    srv = srv_rtmp(sluice)
-    p = rtsp_publish(srv, 'bf', 'h264b_aac.mp4', logdir)
-    got = st.reader_rtmpdump(srv.rtmp_url('bf'), 4, logdir)
-    st.check_frames('h264b_aac.mp4', got, MIN, 'B-frames RTSP -> rtmpdump', p,
-                    srv.proc)
+    url = srv.rtmp_url('bf')
+    got = (st.reader_rtmp_ffmpeg(url, FRAMES, logdir) if reader == 'ffmpeg'
+           else st.reader_rtmpdump(url, 4, logdir))
+    st.check_frames('h264b_aac.mp4', got, MIN, f'B-frames RTSP -> {reader}',
+                    p, srv.proc)

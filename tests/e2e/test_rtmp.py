@@ -90,19 +90,15 @@ def test_gst_publisher(sluice, logdir):
                     srv.proc)
 
 
-def test_gst_reader(sluice, logdir):
+@pytest.mark.parametrize('reader', ['gst', 'rtmpdump'])
+def test_other_readers(sluice, logdir, reader):
+    """GStreamer rtmp2src ! flvdemux, and librtmp (rtmpdump)."""
     srv = rtmp_sluice(sluice)
     p = start_ffmpeg_pub(srv, 'live/key', logdir)
-    got = st.reader_rtmp_gst(srv.rtmp_url('live/key'), 6, logdir)
-    st.check_frames('h264_aac.mp4', got, MIN, 'ffmpeg -> gst rtmp2src', p,
-                    srv.proc)
-
-
-def test_rtmpdump_reader(sluice, logdir):
-    srv = rtmp_sluice(sluice)
-    p = start_ffmpeg_pub(srv, 'live/key', logdir)
-    got = st.reader_rtmpdump(srv.rtmp_url('live/key'), 4, logdir)
-    st.check_frames('h264_aac.mp4', got, MIN, 'ffmpeg -> rtmpdump', p,
+    url = srv.rtmp_url('live/key')
+    got = (st.reader_rtmp_gst(url, 6, logdir) if reader == 'gst'
+           else st.reader_rtmpdump(url, 4, logdir))
+    st.check_frames('h264_aac.mp4', got, MIN, f'ffmpeg -> {reader}', p,
                     srv.proc)
 
 
