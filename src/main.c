@@ -4,6 +4,7 @@
  * The main thread runs the control loop: it accepts connections, owns the
  * shared UDP ports and handles signals.  Media runs on the worker threads.
  */
+#include "server/rtmp/server.h"
 #include "server/rtsp/server.h"
 #include "core/path_manager.h"
 #include "core/runtime.h"
@@ -55,7 +56,6 @@ warn_servers(const struct sl_conf *c)
         const char *key;
         const char *addr;
     } servers[] = {
-        {c->rtmp, "rtmp", c->rtmp_address},
         {c->hls, "hls", c->hls_address},
         {c->webrtc, "webrtc", c->webrtc_address},
         {c->srt, "srt", c->srt_address},
@@ -84,6 +84,9 @@ on_signal(uv_signal_t *h, int signum)
     stopping = true;
     sl_log_info(&main_log, "shutting down gracefully (signal %d)", signum);
     sl_rtsp_server_stop_accepting();
+    if (sl_rt.conf->rtmp) {
+        sl_rtmp_server_stop_accepting();
+    }
     workers_pending = sl_rt.nworkers;
     sl_runtime_each_worker(close_on_worker, NULL);
 }
@@ -95,6 +98,9 @@ close_on_worker(struct sl_worker *w, void *arg)
 {
     (void)arg;
     sl_rtsp_server_close_worker(w);
+    if (sl_rt.conf->rtmp) {
+        sl_rtmp_server_close_worker(w);
+    }
     sl_worker_call(sl_rt.control, on_worker_closed, NULL);
 }
 
@@ -109,6 +115,9 @@ on_worker_closed(struct sl_worker *w, void *arg)
         return;
     }
     sl_rtsp_server_stop();
+    if (sl_rt.conf->rtmp) {
+        sl_rtmp_server_stop();
+    }
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     uv_close((uv_handle_t *)&sl_rt.control->async, NULL);
@@ -173,6 +182,9 @@ main(int argc, char **argv)
     rc = sl_runtime_start();
     if (rc == 0 && conf->rtsp) {
         rc = sl_rtsp_server_start();
+    }
+    if (rc == 0 && conf->rtmp) {
+        rc = sl_rtmp_server_start();
     }
     if (rc < 0) {
         stopping = true;

@@ -1,5 +1,7 @@
 /* Sluice: internal authentication (auth.h). */
 #include "core/auth.h"
+#include "net/worker.h"
+#include "base/alloc.h"
 #include "conf/match.h"
 #include "base/crypto.h"
 #include "base/str.h"
@@ -338,4 +340,80 @@ sl_auth_is_slow(const struct sl_conf *c)
         }
     }
     return false;
+}
+
+
+/* A check on libuv's thread pool; strings copied. */
+struct auth_job {
+    uv_work_t               req;
+    const struct sl_conf   *conf; /* immutable */
+    struct sl_worker       *w;
+    uint64_t                handle;
+    sl_auth_done_fn        *done;
+    void                   *arg;
+    char                    user[256], pass[256], path[256], query[512];
+    char                    protocol[16];
+    struct sockaddr_storage ip;
+    bool                    have_ip, have_user;
+    enum sl_auth_action     action;
+    int                     rc;
+    bool                    ask;
+};
+
+
+static void
+auth_job_work(uv_work_t *req)
+{
+    struct auth_job   *j = (struct auth_job *)req;
+    struct sl_auth_req r;
+
+    memset(&r, 0, sizeof(r));
+    r.user = j->have_user ? j->user : NULL;
+    r.pass = j->have_user ? j->pass : NULL;
+    r.ip = j->have_ip ? (const struct sockaddr *)&j->ip : NULL;
+    r.action = j->action;
+    r.path = j->path;
+    r.query = j->query;
+    r.protocol = j->protocol;
+    j->rc = sl_auth_check(j->conf, &r, &j->ask);
+}
+
+
+static void
+auth_job_done(uv_work_t *req, int status)
+{
+    struct auth_job *j = (struct auth_job *)req;
+
+    j->done(j->w, j->handle, status == 0 ? j->rc : SL_EAUTH, j->ask, j->arg);
+    sl_free(j);
+}
+
+
+void
+sl_auth_check_async(struct sl_worker *w, uint64_t handle,
+                    const struct sl_conf *c, const struct sl_auth_req *r,
+                    sl_auth_done_fn *done, void *arg)
+{
+    struct auth_job *j = sl_calloc(1, sizeof(*j));
+
+    j->conf = c;
+    j->w = w;
+    j->handle = handle;
+    j->done = done;
+    j->arg = arg;
+    j->have_user = r->user != NULL;
+    sl_strlcpy(j->user, r->user != NULL ? r->user : "", sizeof(j->user));
+    sl_strlcpy(j->pass, r->pass != NULL ? r->pass : "", sizeof(j->pass));
+    sl_strlcpy(j->path, r->path != NULL ? r->path : "", sizeof(j->path));
+    sl_strlcpy(j->query, r->query != NULL ? r->query : "", sizeof(j->query));
+    sl_strlcpy(j->protocol, r->protocol != NULL ? r->protocol : "",
+               sizeof(j->protocol));
+    if (r->ip != NULL) {
+        memcpy(&j->ip, r->ip,
+               r->ip->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                            : sizeof(struct sockaddr_in));
+        j->have_ip = true;
+    }
+    j->action = r->action;
+    uv_queue_work(&w->loop, &j->req, auth_job_work, auth_job_done);
 }

@@ -71,6 +71,18 @@ const char *sl_auth_plain_pass(const struct sl_conf *c, const char *user,
  */
 bool sl_auth_is_slow(const struct sl_conf *c);
 
+/*
+ * Runs sl_auth_check(c, r) on libuv's thread pool of worker w's loop (r's
+ * strings are copied) and calls done(w, handle, rc, ask, arg) back on that
+ * loop.  The caller finds its object again by handle (it may have gone).
+ */
+struct sl_worker;
+typedef void sl_auth_done_fn(struct sl_worker *w, uint64_t handle, int rc,
+                             bool ask, void *arg);
+void         sl_auth_check_async(struct sl_worker *w, uint64_t handle,
+                                 const struct sl_conf *c, const struct sl_auth_req *r,
+                                 sl_auth_done_fn *done, void *arg);
+
 /* Empties the argon2 verification cache (tests, config reload). */
 void sl_auth_cache_clear(void);
 

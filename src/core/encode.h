@@ -18,6 +18,7 @@
 
 #include "core/frame.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 
@@ -40,6 +41,19 @@ struct sl_encoder_type {
 
 /* The registry: sl_encoders[fmt] or NULL. */
 extern const struct sl_encoder_type *const sl_encoders[SL_FMT_COUNT];
+
+/* True when the FLV encoder can carry codec (RTMP, HTTP-FLV). */
+bool sl_flv_codec_supported(int codec);
+/*
+ * Appends the RTMP sequence header message of a stream's track (its codec
+ * configuration from the current parameter sets) on message stream msid:
+ * what a joining RTMP reader needs first.  Returns 1 when written, 0 when
+ * the track has nothing to announce, or an error.  *version (may be NULL)
+ * receives the parameters' version.
+ */
+struct sl_dbuf;
+int sl_flv_write_config(struct sl_stream *s, size_t track, uint32_t msid,
+                        uint32_t ts, struct sl_dbuf *out, uint32_t *version);
 
 /* Owner only: builds every form f is missing and has readers for. */
 void sl_encode_frame(struct sl_stream *s, struct sl_frame *f);

@@ -7,9 +7,12 @@
 #include "base/alloc.h"
 
 
+extern const struct sl_encoder_type sl_encoder_flv;
+
+
 const struct sl_encoder_type *const sl_encoders[SL_FMT_COUNT] = {
     [SL_FMT_RTP] = NULL,
-    [SL_FMT_FLV] = NULL,
+    [SL_FMT_FLV] = &sl_encoder_flv,
     [SL_FMT_MPEGTS] = NULL,
     [SL_FMT_FMP4] = NULL,
 };

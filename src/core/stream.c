@@ -1,6 +1,7 @@
 /* Sluice: streams, per-worker views and bounded readers. */
 #include "core/stream.h"
 #include "core/encode.h"
+#include "codec/codec.h"
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/time.h"
@@ -965,4 +966,32 @@ sl_stream_worker_tick(struct sl_worker *w, uint64_t now_ns)
         v->busy--;
         view_maybe_free(v);
     }
+}
+
+
+const char *
+sl_stream_tracks_label(const struct sl_stream_desc *d, char *buf, size_t size)
+{
+    size_t i, n = 0;
+    int    r;
+
+    buf[0] = '\0';
+    r = sl_snprintf(buf, size, "%zu track%s (", d->ntracks,
+                    d->ntracks == 1 ? "" : "s");
+    if (r < 0) {
+        return buf;
+    }
+    n = (size_t)r;
+    for (i = 0; i < d->ntracks && n < size; i++) {
+        r = sl_snprintf(buf + n, size - n, "%s%s", i > 0 ? ", " : "",
+                        sl_codec_label(d->tracks[i].codec));
+        if (r < 0) {
+            return buf;
+        }
+        n += (size_t)r;
+    }
+    if (n < size) {
+        sl_snprintf(buf + n, size - n, ")");
+    }
+    return buf;
 }

@@ -196,6 +196,9 @@ bool sl_reader_first_frames(struct sl_reader *r, struct sl_frame **out,
 /* True if frames are queued for r (after drop policy). */
 bool sl_reader_has_frames(struct sl_reader *r);
 
+/* "2 tracks (H264, MPEG-4 Audio)", as MediaMTX logs a stream's tracks. */
+const char *sl_stream_tracks_label(const struct sl_stream_desc *d, char *buf,
+                                   size_t size);
 /* Tells streams which worker has which index (once, at start-up). */
 void sl_stream_set_workers(struct sl_worker **workers, size_t n);
 /* Per-worker housekeeping (timeouts, drop logs); core calls it each second. */

@@ -24,6 +24,8 @@
 #include "net/udp_mux.h"
 #include "server/common/listeners.h"
 #include "proto/rtsp/headers.h"
+#include "codec/h264_dts.h"
+#include "codec/h265_dts.h"
 #include "proto/rtp/depack.h"
 #include "proto/rtp/format.h"
 #include "proto/rtp/rtcp.h"
@@ -78,6 +80,9 @@ struct pub_track {
     uint32_t              pend_off[256];
     uint32_t              pend_len[256];
     uint32_t              pend_ts[256];
+    /* DTS from picture order (RTP carries only PTS). */
+    struct sl_h264_dts h264_dts;
+    struct sl_h265_dts h265_dts;
 };
 
 struct session_track {
@@ -207,8 +212,6 @@ void rtsp_session_udp_batch(struct sl_worker *w, struct sl_udp_batch *b);
 /* Writes the PLAY response once the first frames are known. */
 void rtsp_session_try_play_reply(struct rtsp_conn *c, struct rtsp_session *s,
                                  bool force);
-const char *rtsp_tracks_label(const struct sl_stream_desc *d, char *buf,
-                              size_t size);
 
 
 #endif /* SL_SERVER_RTSP_RTSP_H */

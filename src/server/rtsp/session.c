@@ -114,34 +114,6 @@ rtsp_session_free(struct rtsp_conn *c, struct rtsp_session *s,
 }
 
 
-const char *
-rtsp_tracks_label(const struct sl_stream_desc *d, char *buf, size_t size)
-{
-    size_t i, n = 0;
-    int    r;
-
-    buf[0] = '\0';
-    r = sl_snprintf(buf, size, "%zu track%s (", d->ntracks,
-                    d->ntracks == 1 ? "" : "s");
-    if (r < 0) {
-        return buf;
-    }
-    n = (size_t)r;
-    for (i = 0; i < d->ntracks && n < size; i++) {
-        r = sl_snprintf(buf + n, size - n, "%s%s", i > 0 ? ", " : "",
-                        sl_codec_label(d->tracks[i].codec));
-        if (r < 0) {
-            return buf;
-        }
-        n += (size_t)r;
-    }
-    if (n < size) {
-        sl_snprintf(buf + n, size - n, ")");
-    }
-    return buf;
-}
-
-
 int
 rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
                       const char *path, struct sl_str body,
@@ -198,6 +170,8 @@ rtsp_session_announce(struct rtsp_conn *c, struct rtsp_session *s,
             return SL_EBADDATA;
         }
         t->pub->depack = sl_rtp_depack_new(&t->pub->fmt);
+        sl_h264_dts_init(&t->pub->h264_dts);
+        sl_h265_dts_init(&t->pub->h265_dts);
         sl_rtp_stats_init(&t->pub->stats, f->clock_rate);
         d->codec = t->pub->fmt.codec;
         d->pt = f->pt;
@@ -268,6 +242,30 @@ rtsp_session_start_record(struct rtsp_conn *c, struct rtsp_session *s)
     }
     sl_runtime_stream_opts(pc, &o);
     s->stream = sl_stream_new(c->w, s->path, &s->desc, &o);
+    /* Parameter sets and audio configuration from the SDP, for readers of
+     * other protocols and late joiners. */
+    for (i = 0; i < s->ntracks; i++) {
+        struct pub_track           *pt = s->tracks[i].pub;
+        const struct sl_rtp_format *f = &pt->fmt;
+
+        if (f->codec == SL_CODEC_H264 || f->codec == SL_CODEC_H265) {
+            sl_stream_set_params(s->stream, i, f->vps, f->vps_len, f->sps,
+                                 f->sps_len, f->pps, f->pps_len);
+            sl_h264_dts_set_params(&pt->h264_dts, f->sps_len ? f->sps : NULL,
+                                   f->sps_len, f->pps_len ? f->pps : NULL,
+                                   f->pps_len);
+            sl_h265_dts_set_params(&pt->h265_dts, f->vps_len ? f->vps : NULL,
+                                   f->vps_len, f->sps_len ? f->sps : NULL,
+                                   f->sps_len, f->pps_len ? f->pps : NULL,
+                                   f->pps_len);
+        } else if (f->codec == SL_CODEC_AAC) {
+            sl_stream_set_params(s->stream, i, NULL, 0, f->asc, f->asc_len,
+                                 NULL, 0);
+        } else if (f->codec == SL_CODEC_AAC_LATM) {
+            sl_stream_set_params(s->stream, i, NULL, 0, f->latm.asc,
+                                 f->latm.asc_len, NULL, 0);
+        }
+    }
     sl_pm_publisher_ready(s->path, &s->pub, s->stream);
     s->state = SS_RECORD;
     s->last_media_ns = sl_now_ns();
@@ -275,7 +273,7 @@ rtsp_session_start_record(struct rtsp_conn *c, struct rtsp_session *s)
     s->next_rr_ns = s->last_media_ns + SR_INTERVAL_NS;
     s->rr_ssrc = sl_rand_u32();
     sl_log_info(&s->log, "is publishing to path '%s', %s", s->path,
-                rtsp_tracks_label(&s->desc, label, sizeof(label)));
+                sl_stream_tracks_label(&s->desc, label, sizeof(label)));
     return 0;
 }
 
@@ -384,7 +382,10 @@ ingest_rtp(struct rtsp_conn *c, struct rtsp_session *s, size_t track,
 
         t->have_ts = true;
         t->last_ts = pkt.ts;
-        t->ts_base = (int64_t)((since / 1000) * t->fmt.clock_rate / 1000000);
+        /* The timeline starts at 1 s so that DTS derived from picture
+         * order (up to the reorder delay before PTS) stays positive. */
+        t->ts_base = (int64_t)(((since + SL_NS_PER_SEC) / 1000)
+                               * t->fmt.clock_rate / 1000000);
     } else {
         t->ts_base += (int32_t)(pkt.ts - t->last_ts);
         t->last_ts = pkt.ts;
@@ -488,6 +489,11 @@ on_au(void *ud, const struct sl_rtp_au *au)
                      (uint32_t)au->len);
     f->pts = t->ts_base + (int32_t)(au->ts - t->last_ts);
     f->dts = f->pts;
+    if (t->fmt.codec == SL_CODEC_H264) {
+        sl_h264_dts_extract(&t->h264_dts, au->data, au->len, f->pts, &f->dts);
+    } else if (t->fmt.codec == SL_CODEC_H265) {
+        sl_h265_dts_extract(&t->h265_dts, au->data, au->len, f->pts, &f->dts);
+    }
     f->wall_ns = sl_wall_ns();
     f->recv_ns = sl_now_ns();
     if (au->key || !s->desc.tracks[ctx->track].is_video) {
@@ -607,7 +613,7 @@ rtsp_session_start_play(struct rtsp_conn *c, struct rtsp_session *s)
     s->play_deadline_ns = sl_now_ns() + 3 * SL_NS_PER_SEC;
     s->state = SS_PLAY;
     sl_log_info(&s->log, "is reading from path '%s', %s", s->path,
-                rtsp_tracks_label(&s->desc, label, sizeof(label)));
+                sl_stream_tracks_label(&s->desc, label, sizeof(label)));
     rtsp_session_try_play_reply(c, s, false);
     return 0;
 }

@@ -151,7 +151,7 @@ static void
 run_echo(bool tls)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
 
     echo_sizes_init();
     assert_int_equal(tu_tcp_pair(&cfd, &sfd), 0);
@@ -284,7 +284,7 @@ test_tls_echo_with_blocking_openssl_client(void **state)
     struct rawcli  r;
     struct tu_peer srv;
     pthread_t      th;
-    int            l, sfd, port;
+    int            l, sfd = -1, port;
     char           err[128];
 
     (void)state;
@@ -361,7 +361,7 @@ memcli_pump(struct memcli *m, size_t chunk)
 static void
 memcli_open(struct memcli *m, struct tu_peer *srv)
 {
-    int sfd, i, rc = 0;
+    int sfd = -1, i, rc = 0;
 
     memset(m, 0, sizeof(*m));
     assert_int_equal(tu_tcp_pair(&m->fd, &sfd), 0);
@@ -444,7 +444,7 @@ test_tls_partial_records_and_key_update(void **state)
 {
     struct memcli  m;
     struct tu_peer srv;
-    int            sfd, i, rc;
+    int            sfd = -1, i, rc;
     const size_t   len = 40000;
     uint8_t       *back = malloc(len);
     size_t         got = 0, off = 0;
@@ -566,7 +566,7 @@ static void
 run_one_write_in_flight(bool tls)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uv_buf_t       b = uv_buf_init((char *)tu_pattern, 1000);
     uv_buf_t       empty[2] = {uv_buf_init((char *)tu_pattern, 0),
                                uv_buf_init((char *)tu_pattern, 0)};
@@ -639,7 +639,7 @@ static void
 run_close_with_pending_write(bool tls)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uv_buf_t       b[3] = {uv_buf_init((char *)tu_pattern, 1000000),
                            uv_buf_init((char *)tu_pattern + 1000000, 2000000),
                            uv_buf_init((char *)tu_pattern + 3000000, 1000000)};
@@ -697,7 +697,7 @@ static void
 test_tls_close_with_write_held_before_handshake(void **state)
 {
     struct tu_peer srv;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uv_buf_t       b = uv_buf_init((char *)tu_pattern, 100);
 
     (void)state;
@@ -720,7 +720,7 @@ static void
 run_close_in_read(bool tls)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uv_buf_t       b[3] = {uv_buf_init((char *)tu_pattern, 10),
                            uv_buf_init((char *)tu_pattern + 10, 10),
                            uv_buf_init((char *)tu_pattern + 20, 10)};
@@ -762,7 +762,7 @@ static void
 test_tls_close_in_written(void **state)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uv_buf_t       b = uv_buf_init((char *)tu_pattern, 5000);
 
     (void)state;
@@ -789,7 +789,7 @@ static void
 test_plain_peer_close_is_eof(void **state)
 {
     struct tu_peer srv;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
 
     (void)state;
     assert_int_equal(tu_tcp_pair(&cfd, &sfd), 0);
@@ -808,7 +808,7 @@ static void
 test_tls_peer_reset_after_handshake(void **state)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     struct linger  lg = {1, 0};
 
     (void)state;
@@ -835,7 +835,7 @@ static void
 test_tls_handshake_timeout(void **state)
 {
     struct tu_peer srv;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     uint64_t       t0 = sl_now_ns();
     char           msg[128];
 
@@ -859,7 +859,7 @@ static void
 run_garbage(const void *data, size_t len)
 {
     struct tu_peer srv;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     char           msg[128];
 
     assert_int_equal(tu_tcp_pair(&cfd, &sfd), 0);
@@ -902,7 +902,7 @@ static void
 test_tls_client_fingerprint_pin(void **state)
 {
     struct tu_peer srv, cli;
-    int            cfd, sfd;
+    int            cfd = -1, sfd = -1;
     char           err[256], msg[128];
     SSL_CTX       *good = sl_tls_client_ctx_new(fp_a, err, sizeof(err));
     SSL_CTX       *bad =

@@ -225,7 +225,7 @@ conn_open(struct conn *k, struct sl_tls_ctx *certs, const char *fp)
     char     err[256];
     SSL_CTX *sctx = sl_tls_ctx_get(certs);
     SSL_CTX *cctx = sl_tls_client_ctx_new(fp, err, sizeof(err));
-    int      cfd, sfd;
+    int      cfd = -1, sfd = -1;
 
     assert_non_null(cctx);
     assert_int_equal(tu_tcp_pair(&cfd, &sfd), 0);
