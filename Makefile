@@ -38,7 +38,7 @@ e2e: build
 
 # The e2e client recipes checked against GStreamer's own RTSP server.
 test-harness: deps-test
-	/usr/bin/pytest -q tests/e2e/test_harness.py
+	/usr/bin/pytest -q tests/e2e/test_harness.py tests/e2e/test_rtmp_harness.py
 
 # ASan + UBSan build of everything, then unit, replays and e2e against it.
 sanitize: deps-test

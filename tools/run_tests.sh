@@ -17,7 +17,8 @@ if [ -d tests/e2e ] && ls tests/e2e/test_*.py >/dev/null 2>&1; then
     # test_harness.py checks the client recipes against GStreamer's reference
     # server (no Sluice involved): run it with 'make test-harness'.
     SLUICE_BIN="$top/$build/sluice" /usr/bin/pytest -q -p no:cacheprovider \
-        --ignore=tests/e2e/test_harness.py tests/e2e 2>&1 | tee "$log"
+        --ignore=tests/e2e/test_harness.py \
+        --ignore=tests/e2e/test_rtmp_harness.py tests/e2e 2>&1 | tee "$log"
     line=$(grep -E '(passed|failed|error)' "$log" | tail -n 1)
     count() { echo "$line" | awk -v w="$1" '{for(i=2;i<=NF;i++){t=$i; gsub(/[^a-z]/,"",t); if(t==w||t==w"s") n+=$(i-1)}} END{print n+0}'; }
     p=$(count passed); f=$(( $(count failed) + $(count error) )); s=$(count skipped)
