@@ -125,7 +125,7 @@ codec_of_audio_fourcc(uint32_t fourcc)
 int
 sl_flv_video_parse(const uint8_t *p, size_t len, struct sl_flv_video *out)
 {
-    const uint8_t      *end = p + len;
+    const uint8_t      *end;
     struct sl_flv_video v;
     int                 type;
     int                 rc;
@@ -133,6 +133,7 @@ sl_flv_video_parse(const uint8_t *p, size_t len, struct sl_flv_video *out)
     if (len < 1) {
         return SL_EBADDATA;
     }
+    end = p + len;
     memset(&v, 0, sizeof(v));
     if ((p[0] & 0x80) == 0) {
         int codec_id = p[0] & 0x0f;
@@ -242,13 +243,14 @@ int
 sl_flv_audio_parse(const uint8_t *p, size_t len, struct sl_flv_audio *out)
 {
     static const uint32_t rates[4] = {5512, 11025, 22050, 44100};
-    const uint8_t        *end = p + len;
+    const uint8_t        *end;
     struct sl_flv_audio   a;
     int                   format, type, rc;
 
     if (len < 1) {
         return SL_EBADDATA;
     }
+    end = p + len;
     memset(&a, 0, sizeof(a));
     format = p[0] >> 4;
     if (format != SL_FLV_AUDIO_EX) {
@@ -815,7 +817,7 @@ meta_set(struct sl_flv_meta *m, struct sl_str key, const uint8_t *vp,
 int
 sl_flv_meta_parse(const uint8_t *p, size_t len, struct sl_flv_meta *out)
 {
-    struct rd          r = {p, p + len};
+    struct rd          r = {p, len > 0 ? p + len : p};
     struct sl_flv_meta m;
     struct sl_str      key;
     uint8_t            marker;

@@ -84,13 +84,13 @@ encode(const struct sl_amf_doc *d, const struct sl_amf_value *v,
         if (keyed) {
             static char key[65536];
 
-            if (c->key.len >= sizeof(key)) {
+            if (c->key.len == 0 || c->key.len >= sizeof(key)) {
                 w->error = true;
                 return;
             }
             memcpy(key, c->key.p, c->key.len);
             key[c->key.len] = '\0';
-            if (strlen(key) != c->key.len || c->key.len == 0) {
+            if (strlen(key) != c->key.len) {
                 w->error = true; /* NUL or empty keys: not comparable */
                 return;
             }

@@ -561,7 +561,7 @@ reset3(struct sl_amf_doc *d)
 static int
 decode_seq(struct sl_amf_doc *d, const uint8_t *p, size_t len, bool amf3)
 {
-    struct dec c = {.d = d, .p = p, .end = p + len};
+    struct dec c = {.d = d, .p = p, .end = len > 0 ? p + len : p};
     int        rc;
 
     d->n = 0;
@@ -596,7 +596,7 @@ sl_amf3_decode(struct sl_amf_doc *d, const uint8_t *p, size_t len)
 int
 sl_amf0_decode_one(struct sl_amf_doc *d, const uint8_t *p, size_t len)
 {
-    struct dec c = {.d = d, .p = p, .end = p + len};
+    struct dec c = {.d = d, .p = p, .end = len > 0 ? p + len : p};
     int        rc;
 
     d->n = 0;

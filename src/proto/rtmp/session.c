@@ -891,7 +891,8 @@ cmd_delete_stream(struct sl_rtmp_session *s, struct cmd *c)
     double         id = sl_amf_num(c->arg1, -1);
     struct stream *st;
 
-    if (id < 1 || id > 0xFFFFFFFFu) {
+    /* Written so that NaN is refused too. */
+    if (!(id >= 1 && id <= 0xFFFFFFFFu)) {
         return 0;
     }
     st = find_stream(s, (uint32_t)id);
