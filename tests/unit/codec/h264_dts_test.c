@@ -59,7 +59,9 @@ run_fixture(const char *name, bool in_band, bool expect_equal)
         assert_true(dts > prev);
         assert_true(dts <= fx.au[i].pts);
         if (i == 0) {
+            /* With the signalled depth and frame rate: exactly x264/x265's. */
             offset = dts - fx.au[i].dts;
+            assert_int_equal(offset, 0);
         }
         if (expect_equal) {
             assert_int_equal(dts - fx.au[i].dts, offset);

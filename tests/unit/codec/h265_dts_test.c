@@ -55,7 +55,9 @@ run(bool in_band)
         assert_true(dts > prev);
         assert_true(dts <= fx.au[i].pts);
         if (i == 0) {
+            /* With the signalled depth and frame rate: exactly x264/x265's. */
             offset = dts - fx.au[i].dts;
+            assert_int_equal(offset, 0);
         }
         assert_int_equal(dts - fx.au[i].dts, offset);
         prev = dts;
