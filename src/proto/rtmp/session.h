@@ -202,7 +202,8 @@ bool sl_rtmp_session_connected(const struct sl_rtmp_session *s);
  *   others       -> NetStream.Publish.Failed / NetStream.Play.Failed.
  * description (may be NULL) replaces the default text.  A refusal makes
  * the session want closing.  Ignored when msid has no pending decision
- * (e.g. the stream was deleted meanwhile).
+ * (e.g. the stream was deleted meanwhile).  Call them after the hook
+ * returned SL_EAGAIN, never from inside it (return the decision instead).
  */
 void sl_rtmp_session_publish_result(struct sl_rtmp_session *s, uint32_t msid,
                                     int code, const char *description);
