@@ -126,6 +126,9 @@ sl_stream_new(struct sl_worker *owner, const char *path,
         }
     }
     s->opts = *opts;
+    /* Timelines start near 1 s (see the publishers): timestamp 0 is a
+     * second before creation. */
+    s->wall0_ns = sl_wall_ns() - SL_NS_PER_SEC;
     if (s->opts.write_queue_size == 0) {
         s->opts.write_queue_size = 512;
     }

@@ -124,6 +124,7 @@ struct sl_stream {
     struct sl_worker     *owner;
     struct sl_stream_desc desc;
     struct sl_stream_opts opts;
+    uint64_t              wall0_ns; /* wall time of timestamp 0 */
     char                  path[256];
     struct sl_log         log;
     /* Owner only. */

@@ -414,9 +414,12 @@ def read_framemd5(path):
     for line in text.splitlines():
         if not line.strip() or line.startswith('#'):
             continue
+        # stream, dts, pts, duration, size, hash[, side data...]: the
+        # packet's hash is the sixth field (side data, e.g. the NTP time
+        # ffmpeg attaches after an RTCP sender report, follows it).
         fields = [f.strip() for f in line.split(',')]
-        if len(fields) >= 6 and re.fullmatch(r'[0-9a-f]{32}', fields[-1]):
-            out.append(fields[-1])
+        if len(fields) >= 6 and re.fullmatch(r'[0-9a-f]{32}', fields[5]):
+            out.append(fields[5])
     return out
 
 

@@ -122,8 +122,9 @@ def test_rtsp_latm_to_rtmp(sluice, logdir):
 def test_bframes_rtsp_to_rtmp(sluice, logdir, reader):
     """Also librtmp + ffmpeg's FLV demuxer on the converted stream."""
     srv = srv_rtmp(sluice)
-    p = rtsp_publish(srv, 'bf', 'h264b_aac.mp4', logdir)
-    url = srv.rtmp_url('bf')
+    # app/key: librtmp (rtmpdump) needs an application and a play path.
+    p = rtsp_publish(srv, 'live/bf', 'h264b_aac.mp4', logdir)
+    url = srv.rtmp_url('live/bf')
     got = (st.reader_rtmp_ffmpeg(url, FRAMES, logdir) if reader == 'ffmpeg'
            else st.reader_rtmpdump(url, 4, logdir))
     st.check_frames('h264b_aac.mp4', got, MIN, f'B-frames RTSP -> {reader}',

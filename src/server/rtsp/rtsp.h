@@ -97,7 +97,7 @@ struct session_track {
     bool     sent_any;
     uint32_t out_ssrc;
     uint32_t out_ts;
-    uint64_t out_wall;
+    int64_t  out_pts; /* track clock, on the stream's timeline */
     uint32_t out_packets;
     uint32_t out_octets;
 };

@@ -4,6 +4,7 @@
 #include "net/addr.h"
 #include "codec/codec.h"
 #include "format/sdp.h"
+#include "proto/rtp/pack.h"
 #include "proto/rtp/rtp.h"
 #include "base/alloc.h"
 #include "base/bytes.h"
@@ -745,7 +746,7 @@ note_sent(struct session_track *t, const struct sl_frame *f,
             t->out_octets += e->parts[i].len - 12;
         }
     }
-    t->out_wall = f->wall_ns;
+    t->out_pts = f->pts;
     t->sent_any = true;
 }
 
@@ -926,8 +927,16 @@ send_sr(struct rtsp_conn *c, struct rtsp_session *s, uint64_t now_ns)
         if (!t->setup || !t->sent_any) {
             continue;
         }
+        /* NTP time of the last packet's frame on the stream's one
+         * timeline: the same mapping for every track (lip sync). */
+        uint32_t clock = s->desc.tracks[i].clock_rate;
+        uint64_t wall =
+            s->stream->wall0_ns
+            + (uint64_t)sl_rescale(t->out_pts > 0 ? t->out_pts : 0,
+                                   clock > 0 ? clock : 1, SL_NS_PER_SEC);
+
         len = sl_rtcp_write_sr(pkt + 4, sizeof(pkt) - 4, t->out_ssrc,
-                               sl_ntp_from_wall_ns(t->out_wall), t->out_ts,
+                               sl_ntp_from_wall_ns(wall), t->out_ts,
                                t->out_packets, t->out_octets);
         if (len > 0) {
             send_rtcp(c, t, pkt, len);
