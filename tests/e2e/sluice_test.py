@@ -899,13 +899,15 @@ def reader_rtmp_gst(url, secs=7, log_dir='.', name='gstrtmpreader', tls=False):
 
 
 def reader_rtmpdump(url, secs=5, log_dir='.', name='rtmpdump'):
-    """librtmp: rtmpdump --live -B SECS -o got.flv, then the FLV's frames.
-    --stop counts stream time from the first timestamp it sees."""
+    """librtmp: rtmpdump --live -o got.flv for SECS seconds of wall time
+    (then SIGINT, on which it closes the file cleanly), then the FLV's
+    frames. Its own --stop does not end a live stream that has no duration
+    in onMetaData, so the wall-clock bound is what stops it."""
     flv = Path(log_dir) / f'{name}.flv'
-    p = Proc(['rtmpdump', '-q', '--live', '-r', url, '-B', str(secs),
-              '-m', '10', '-o', str(flv)],
-             Path(log_dir) / f'{name}.log', name=name, bound=secs + 15)
-    rc = p.wait(secs + 20)
+    p = Proc(['rtmpdump', '-q', '--live', '-r', url, '-m', '10',
+              '-o', str(flv)],
+             Path(log_dir) / f'{name}.log', name=name, bound=secs)
+    rc = p.wait(secs + 8)
     if rc is None:
         rc, _ = p.stop(grace=3)
     else:
