@@ -47,6 +47,19 @@
 #include <unistd.h>
 
 
+/* A decimal number (leading digits of s), or -1: no atoi (unchecked). */
+static long
+num(const char *s)
+{
+    char *end;
+    long  v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    return (end == s || errno != 0) ? -1 : v;
+}
+
+
 #define BUF_CAP    (70 * 1024)
 #define MAX_TRACKS 8
 #define URL_MAX    512
@@ -70,20 +83,20 @@ enum codec { CODEC_OTHER, CODEC_H264, CODEC_H265 };
 
 enum proto { PROTO_RTSP, PROTO_RTMP, PROTO_HTTP };
 
-#define RTMP_SLOTS     8       /* chunk streams tracked per connection */
-#define RTMP_KEEP      4096    /* message bytes kept (commands, control) */
-#define RTMP_HS_LEN    (1 + 1536 + 1536)
+#define RTMP_SLOTS  8    /* chunk streams tracked per connection */
+#define RTMP_KEEP   4096 /* message bytes kept (commands, control) */
+#define RTMP_HS_LEN (1 + 1536 + 1536)
 
 /* One RTMP chunk stream: the last header, and the message in progress. */
 struct rtmp_cs {
-    int      csid;     /* -1: free */
+    int      csid; /* -1: free */
     uint32_t ts;
     uint32_t delta;
     uint32_t len;
-    uint32_t got;      /* payload bytes of the current message so far */
+    uint32_t got; /* payload bytes of the current message so far */
     uint32_t sid;
     uint8_t  type;
-    uint8_t  ext;      /* the header used an extended timestamp */
+    uint8_t  ext; /* the header used an extended timestamp */
     uint8_t  buf[RTMP_KEEP];
 };
 
@@ -100,14 +113,14 @@ struct rtmp {
 struct conn {
     int             fd;
     enum conn_state state;
-    int             parse;   /* fully parse the stream (sampled) */
-    int             drain;   /* switched to MSG_TRUNC draining */
+    int             parse; /* fully parse the stream (sampled) */
+    int             drain; /* switched to MSG_TRUNC draining */
     uint8_t        *buf;
     size_t          n;
-    size_t          skip;    /* payload bytes of the current '$' frame left */
+    size_t          skip; /* payload bytes of the current '$' frame left */
     int             cseq;
     int             ntracks;
-    int             track;   /* track being set up */
+    int             track; /* track being set up */
     int             video_ch;
     enum codec      video_codec;
     char            base[URL_MAX];
@@ -121,7 +134,7 @@ struct conn {
     uint64_t        bytes;
     uint64_t        frames;
     uint64_t        vframes;
-    struct rtmp    *rtmp;    /* RTMP state (allocated at connect) */
+    struct rtmp    *rtmp; /* RTMP state (allocated at connect) */
 };
 
 
@@ -146,24 +159,23 @@ static int    start_conn(struct conn *c, const struct opts *o, int ep);
 static int    send_str(struct conn *c, const char *s);
 static void   fail(struct conn *c, int ep, const char *why);
 static void   close_conn(struct conn *c, int ep, enum conn_state st);
-static int    on_readable(struct conn *c, const struct opts *o, int ep,
+static int  on_readable(struct conn *c, const struct opts *o, int ep, double t);
+static int  handle_response(struct conn *c, const struct opts *o,
+                            const char *head, size_t headlen, const char *body,
+                            size_t bodylen);
+static int  parse_sdp(struct conn *c, const char *sdp, size_t len);
+static int  send_setup(struct conn *c);
+static int  send_play(struct conn *c, const struct opts *o);
+static void parse_stream(struct conn *c, double t);
+static int  rtmp_start(struct conn *c);
+static int  rtmp_readable(struct conn *c, const struct opts *o, int ep,
                           double t);
-static int    handle_response(struct conn *c, const struct opts *o,
-                              const char *head, size_t headlen,
-                              const char *body, size_t bodylen);
-static int    parse_sdp(struct conn *c, const char *sdp, size_t len);
-static int    send_setup(struct conn *c);
-static int    send_play(struct conn *c, const struct opts *o);
-static void   parse_stream(struct conn *c, double t);
-static int    rtmp_start(struct conn *c);
-static int    rtmp_readable(struct conn *c, const struct opts *o, int ep,
-                            double t);
-static int    rtmp_ack(struct conn *c);
-static int    is_keyframe(const uint8_t *p, size_t len, enum codec codec);
-static void   print_counters(const char *event, struct conn *cs, int n,
-                             double t0, int final);
-static int    cmp_double(const void *a, const void *b);
-static void   print_pcts(const char *name, double *v, int n);
+static int  rtmp_ack(struct conn *c);
+static int  is_keyframe(const uint8_t *p, size_t len, enum codec codec);
+static void print_counters(const char *event, struct conn *cs, int n, double t0,
+                           int final);
+static int  cmp_double(const void *a, const void *b);
+static void print_pcts(const char *name, double *v, int n);
 
 
 static volatile sig_atomic_t want_snapshot;
@@ -208,12 +220,12 @@ start_conn(struct conn *c, const struct opts *o, int ep)
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t) o->port);
+    sa.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, o->host, &sa.sin_addr) != 1) {
         fprintf(stderr, "live_load: bad IPv4 address %s\n", o->host);
         exit(2);
     }
-    if (connect(c->fd, (struct sockaddr *) &sa, sizeof(sa)) < 0
+    if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0
         && errno != EINPROGRESS)
     {
         fail(c, -1, "connect");
@@ -235,7 +247,7 @@ send_str(struct conn *c, const char *s)
 
     /* Requests are small: a partial write would mean a full send buffer
      * on a fresh connection, which we treat as a failure. */
-    return (w == (ssize_t) len) ? 0 : -1;
+    return (w == (ssize_t)len) ? 0 : -1;
 }
 
 
@@ -293,8 +305,7 @@ send_setup(struct conn *c)
              "SETUP %s RTSP/1.0\r\nCSeq: %d\r\n"
              "Transport: RTP/AVP/TCP;unicast;interleaved=%d-%d\r\n"
              "%sUser-Agent: live_load\r\n\r\n",
-             c->ctl[c->track], ++c->cseq, 2 * c->track, 2 * c->track + 1,
-             sess);
+             c->ctl[c->track], ++c->cseq, 2 * c->track, 2 * c->track + 1, sess);
     c->state = ST_SETUP;
     return send_str(c, req);
 }
@@ -338,7 +349,7 @@ header_value(const char *head, size_t len, const char *name, char *out,
     while (i < len) {
         const char *line = head + i;
         const char *eol = memchr(line, '\n', len - i);
-        size_t      ll = eol ? (size_t) (eol - line) : len - i;
+        size_t      ll = eol ? (size_t)(eol - line) : len - i;
 
         if (ll > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
             size_t s = nl + 1;
@@ -370,8 +381,8 @@ parse_sdp(struct conn *c, const char *sdp, size_t len)
     c->ntracks = 0;
     c->video_ch = -1;
     while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t) (end - p));
-        size_t      ll = eol ? (size_t) (eol - p) : (size_t) (end - p);
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t      ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
 
         if (ll > 0 && p[ll - 1] == '\r') {
             ll--;
@@ -433,14 +444,14 @@ handle_response(struct conn *c, const struct opts *o, const char *head,
     if (headlen < 12 || strncmp(head, "RTSP/1.0 ", 9) != 0) {
         return -1;
     }
-    status = atoi(head + 9);
+    status = (int)num(head + 9);
     if (c->state == ST_STREAMING) {
         return 0; /* keepalive answer */
     }
     if (status != 200) {
         if (failures_logged < 5) {
             fprintf(stderr, "live_load: status %d in state %d\n", status,
-                    (int) c->state);
+                    (int)c->state);
         }
         return -1;
     }
@@ -489,12 +500,12 @@ is_keyframe(const uint8_t *p, size_t len, enum codec codec)
     if (len < 13 || (p[0] >> 6) != 2) {
         return 0;
     }
-    hl = 12 + 4 * (size_t) (p[0] & 0x0f);
+    hl = 12 + 4 * (size_t)(p[0] & 0x0f);
     if ((p[0] & 0x10) != 0) {
         if (len < hl + 4) {
             return 0;
         }
-        hl += 4 + 4 * (size_t) (p[hl + 2] << 8 | p[hl + 3]);
+        hl += 4 + 4 * (size_t)(p[hl + 2] << 8 | p[hl + 3]);
     }
     if (hl >= len) {
         return 0;
@@ -509,7 +520,7 @@ is_keyframe(const uint8_t *p, size_t len, enum codec codec)
         }
         if (t == 48) {
             for (off = 2; off + 3 <= len;) {
-                size_t sz = (size_t) (p[off] << 8 | p[off + 1]);
+                size_t sz = (size_t)(p[off] << 8 | p[off + 1]);
                 int    st = (p[off + 2] >> 1) & 0x3f;
 
                 if (st >= 16 && st <= 21) {
@@ -531,7 +542,7 @@ is_keyframe(const uint8_t *p, size_t len, enum codec codec)
         return 1;
     case 24:
         for (off = 1; off + 3 <= len;) {
-            size_t sz = (size_t) (p[off] << 8 | p[off + 1]);
+            size_t sz = (size_t)(p[off] << 8 | p[off + 1]);
 
             if ((p[off + 2] & 0x1f) == 5) {
                 return 1;
@@ -570,7 +581,7 @@ parse_stream(struct conn *c, double t)
                 break;
             }
             ch = c->buf[pos + 1];
-            len = (size_t) (c->buf[pos + 2] << 8 | c->buf[pos + 3]);
+            len = (size_t)(c->buf[pos + 2] << 8 | c->buf[pos + 3]);
             if (ch == c->video_ch && c->t_first == 0) {
                 if (c->n - pos < 4 + len) {
                     break;
@@ -598,11 +609,12 @@ parse_stream(struct conn *c, double t)
                 }
                 break;
             }
-            headlen = (size_t) (e - (c->buf + pos)) + 4;
-            if (header_value((char *) c->buf + pos, headlen, "Content-Length",
-                             cl, sizeof(cl)) == 0)
+            headlen = (size_t)(e - (c->buf + pos)) + 4;
+            if (header_value((char *)c->buf + pos, headlen, "Content-Length",
+                             cl, sizeof(cl))
+                == 0)
             {
-                body = (size_t) strtoul(cl, NULL, 10);
+                body = (size_t)strtoul(cl, NULL, 10);
             }
             pos += headlen;
             c->skip = body;
@@ -618,15 +630,15 @@ parse_stream(struct conn *c, double t)
 static uint32_t
 be24(const uint8_t *p)
 {
-    return (uint32_t) p[0] << 16 | (uint32_t) p[1] << 8 | p[2];
+    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
 
 
 static uint32_t
 be32(const uint8_t *p)
 {
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
-           | (uint32_t) p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
 }
 
 
@@ -636,8 +648,8 @@ amf_str(uint8_t *p, const char *v)
     size_t n = strlen(v);
 
     p[0] = 0x02;
-    p[1] = (uint8_t) (n >> 8);
-    p[2] = (uint8_t) n;
+    p[1] = (uint8_t)(n >> 8);
+    p[2] = (uint8_t)n;
     memcpy(p + 3, v, n);
     return 3 + n;
 }
@@ -648,8 +660,8 @@ amf_key(uint8_t *p, const char *k)
 {
     size_t n = strlen(k);
 
-    p[0] = (uint8_t) (n >> 8);
-    p[1] = (uint8_t) n;
+    p[0] = (uint8_t)(n >> 8);
+    p[1] = (uint8_t)n;
     memcpy(p + 2, k, n);
     return 2 + n;
 }
@@ -663,7 +675,7 @@ amf_num(uint8_t *p, double v)
     memcpy(&b, &v, sizeof(b));
     p[0] = 0x00;
     for (int i = 0; i < 8; i++) {
-        p[1 + i] = (uint8_t) (b >> (56 - 8 * i));
+        p[1 + i] = (uint8_t)(b >> (56 - 8 * i));
     }
     return 9;
 }
@@ -687,7 +699,7 @@ amf_skip(const uint8_t *p, const uint8_t *end, int depth)
         if (p + 2 > end) {
             return NULL;
         }
-        n = (uint32_t) p[0] << 8 | p[1];
+        n = (uint32_t)p[0] << 8 | p[1];
         return p + 2 + n <= end ? p + 2 + n : NULL;
     case 0x05:
     case 0x06:
@@ -700,7 +712,7 @@ amf_skip(const uint8_t *p, const uint8_t *end, int depth)
             if (p[0] == 0 && p[1] == 0 && p[2] == 9) {
                 return p + 3;
             }
-            n = (uint32_t) p[0] << 8 | p[1];
+            n = (uint32_t)p[0] << 8 | p[1];
             p += 2 + n;
             p = amf_skip(p, end, depth + 1);
             if (p == NULL) {
@@ -743,18 +755,18 @@ rtmp_send(struct conn *c, int csid, uint8_t type, uint32_t sid,
     size_t  pos = 0;
     ssize_t w;
 
-    out[k++] = (uint8_t) csid;
+    out[k++] = (uint8_t)csid;
     out[k++] = 0;
     out[k++] = 0;
     out[k++] = 0;
-    out[k++] = (uint8_t) (len >> 16);
-    out[k++] = (uint8_t) (len >> 8);
-    out[k++] = (uint8_t) len;
+    out[k++] = (uint8_t)(len >> 16);
+    out[k++] = (uint8_t)(len >> 8);
+    out[k++] = (uint8_t)len;
     out[k++] = type;
-    out[k++] = (uint8_t) sid;
-    out[k++] = (uint8_t) (sid >> 8);
-    out[k++] = (uint8_t) (sid >> 16);
-    out[k++] = (uint8_t) (sid >> 24);
+    out[k++] = (uint8_t)sid;
+    out[k++] = (uint8_t)(sid >> 8);
+    out[k++] = (uint8_t)(sid >> 16);
+    out[k++] = (uint8_t)(sid >> 24);
     for (;;) {
         size_t n = len - pos < 4096 ? len - pos : 4096;
 
@@ -767,10 +779,10 @@ rtmp_send(struct conn *c, int csid, uint8_t type, uint32_t sid,
         if (pos >= len) {
             break;
         }
-        out[k++] = (uint8_t) (0xc0 | csid);
+        out[k++] = (uint8_t)(0xc0 | csid);
     }
     w = send(c->fd, out, k, MSG_NOSIGNAL);
-    return w == (ssize_t) k ? 0 : -1;
+    return w == (ssize_t)k ? 0 : -1;
 }
 
 
@@ -794,11 +806,11 @@ rtmp_start(struct conn *c)
     memset(c01, 0, sizeof(c01));
     c01[0] = 3;
     for (size_t i = 9; i < sizeof(c01); i++) {
-        c01[i] = (uint8_t) (i * 31 + 7);
+        c01[i] = (uint8_t)(i * 31 + 7);
     }
     w = send(c->fd, c01, sizeof(c01), MSG_NOSIGNAL);
     c->state = ST_RTMP_HANDSHAKE;
-    return w == (ssize_t) sizeof(c01) ? 0 : -1;
+    return w == (ssize_t)sizeof(c01) ? 0 : -1;
 }
 
 
@@ -812,7 +824,7 @@ rtmp_send_connect(struct conn *c, const struct opts *o, const uint8_t *s1)
     char        app[URL_MAX];
     char        tc[URL_MAX + 64];
     const char *slash = strchr(o->path, '/');
-    size_t      al = slash ? (size_t) (slash - o->path) : strlen(o->path);
+    size_t      al = slash ? (size_t)(slash - o->path) : strlen(o->path);
 
     if (send(c->fd, s1, 1536, MSG_NOSIGNAL) != 1536) {
         return -1;
@@ -820,7 +832,7 @@ rtmp_send_connect(struct conn *c, const struct opts *o, const uint8_t *s1)
     if (rtmp_send(c, 2, 1, 0, csz, 4) < 0) {
         return -1;
     }
-    snprintf(app, sizeof(app), "%.*s", (int) al, o->path);
+    snprintf(app, sizeof(app), "%.*s", (int)al, o->path);
     snprintf(tc, sizeof(tc), "rtmp://%s:%d/%s", o->host, o->port, app);
     k += amf_str(m + k, "connect");
     k += amf_num(m + k, 1);
@@ -875,10 +887,10 @@ rtmp_ack(struct conn *c)
         return 0;
     }
     r->acked = c->bytes;
-    v[0] = (uint8_t) (c->bytes >> 24);
-    v[1] = (uint8_t) (c->bytes >> 16);
-    v[2] = (uint8_t) (c->bytes >> 8);
-    v[3] = (uint8_t) c->bytes;
+    v[0] = (uint8_t)(c->bytes >> 24);
+    v[1] = (uint8_t)(c->bytes >> 16);
+    v[2] = (uint8_t)(c->bytes >> 8);
+    v[3] = (uint8_t)c->bytes;
     return rtmp_send(c, 2, 3, 0, v, 4);
 }
 
@@ -912,8 +924,8 @@ rtmp_streaming(struct conn *c, double t)
 
 
 static int
-rtmp_command(struct conn *c, const struct opts *o, const uint8_t *m,
-             size_t n, double t)
+rtmp_command(struct conn *c, const struct opts *o, const uint8_t *m, size_t n,
+             double t)
 {
     const uint8_t *end = m + n;
     const uint8_t *p;
@@ -923,7 +935,7 @@ rtmp_command(struct conn *c, const struct opts *o, const uint8_t *m,
     if (n < 3 || m[0] != 0x02) {
         return 0;
     }
-    nl = (uint32_t) m[1] << 8 | m[2];
+    nl = (uint32_t)m[1] << 8 | m[2];
     if (3 + nl + 9 > n || m[3 + nl] != 0x00) {
         return 0;
     }
@@ -959,28 +971,30 @@ rtmp_command(struct conn *c, const struct opts *o, const uint8_t *m,
                 b = b << 8 | p[1 + i];
             }
             memcpy(&sid, &b, sizeof(sid));
-            c->rtmp->sid = (uint32_t) sid;
+            c->rtmp->sid = (uint32_t)sid;
             return rtmp_send_play(c, o);
         }
         return 0;
     }
     if (nl == 6 && memcmp(m + 3, "_error", 6) == 0) {
         if (failures_logged < 5) {
-            fprintf(stderr, "live_load: RTMP _error for transaction %g\n",
-                    txn);
+            fprintf(stderr, "live_load: RTMP _error for transaction %g\n", txn);
         }
         return -1;
     }
     if (nl == 8 && memcmp(m + 3, "onStatus", 8) == 0) {
-        uint8_t *k = memmem(p, (size_t) (end - p), "\x00\x04" "code\x02", 7);
+        uint8_t *k = memmem(p, (size_t)(end - p),
+                            "\x00\x04"
+                            "code\x02",
+                            7);
         char     code[128] = "";
 
         if (k != NULL && k + 9 <= end) {
-            uint32_t cl = (uint32_t) k[7] << 8 | k[8];
+            uint32_t cl = (uint32_t)k[7] << 8 | k[8];
 
             if (k + 9 + cl <= end) {
-                snprintf(code, sizeof(code), "%.*s", (int) cl,
-                         (const char *) k + 9);
+                snprintf(code, sizeof(code), "%.*s", (int)cl,
+                         (const char *)k + 9);
             }
         }
         if (strstr(code, "Play.Start") != NULL) {
@@ -1001,8 +1015,7 @@ rtmp_command(struct conn *c, const struct opts *o, const uint8_t *m,
 
 
 static int
-rtmp_message(struct conn *c, const struct opts *o, struct rtmp_cs *s,
-             double t)
+rtmp_message(struct conn *c, const struct opts *o, struct rtmp_cs *s, double t)
 {
     struct rtmp   *r = c->rtmp;
     const uint8_t *m = s->buf;
@@ -1106,8 +1119,8 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
 
                 memcpy(s->buf + s->got, p, keep);
             }
-            s->got += (uint32_t) k;
-            r->chunk_left -= (uint32_t) k;
+            s->got += (uint32_t)k;
+            r->chunk_left -= (uint32_t)k;
             pos += k;
             if (r->chunk_left == 0 && s->got >= s->len) {
                 s->got = 0;
@@ -1139,8 +1152,10 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
         s = rtmp_slot(r, csid, fmt == 0, &idx);
         if (s == NULL) {
             if (failures_logged < 5) {
-                fprintf(stderr, "live_load: RTMP chunk type %d on unknown "
-                        "chunk stream %d\n", fmt, csid);
+                fprintf(stderr,
+                        "live_load: RTMP chunk type %d on unknown "
+                        "chunk stream %d\n",
+                        fmt, csid);
             }
             return -1;
         }
@@ -1163,10 +1178,10 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
             s->delta = 0;
             s->len = be24(p + h + 3);
             s->type = p[h + 6];
-            s->sid = (uint32_t) p[h + 7] | (uint32_t) p[h + 8] << 8
-                     | (uint32_t) p[h + 9] << 16 | (uint32_t) p[h + 10] << 24;
+            s->sid = (uint32_t)p[h + 7] | (uint32_t)p[h + 8] << 8
+                     | (uint32_t)p[h + 9] << 16 | (uint32_t)p[h + 10] << 24;
             s->got = 0;
-            s->ext = (uint8_t) ext;
+            s->ext = (uint8_t)ext;
             break;
         case 1:
             s->len = be24(p + h + 3);
@@ -1176,7 +1191,7 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
             s->delta = field;
             s->ts += field;
             s->got = 0;
-            s->ext = (uint8_t) ext;
+            s->ext = (uint8_t)ext;
             break;
         default:
             if (s->got == 0) {
@@ -1186,8 +1201,8 @@ rtmp_parse(struct conn *c, const struct opts *o, double t)
         }
         pos += need;
         r->cur = idx;
-        r->chunk_left = s->len - s->got < r->in_chunk ? s->len - s->got
-                                                       : r->in_chunk;
+        r->chunk_left =
+            s->len - s->got < r->in_chunk ? s->len - s->got : r->in_chunk;
         if (s->len == 0 && rtmp_message(c, o, s, t) < 0) {
             return -1;
         }
@@ -1241,7 +1256,7 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
         for (int i = 0; i < 4; i++) {
             r = recv(c->fd, NULL, 1 << 20, MSG_TRUNC | MSG_DONTWAIT);
             if (r > 0) {
-                c->bytes += (uint64_t) r;
+                c->bytes += (uint64_t)r;
                 if (o->proto == PROTO_RTMP) {
                     rtmp_ack(c);
                 }
@@ -1267,8 +1282,8 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
         }
         return -1;
     }
-    c->bytes += (uint64_t) r;
-    c->n += (size_t) r;
+    c->bytes += (uint64_t)r;
+    c->n += (size_t)r;
     c->t_event = t;
     if (o->proto == PROTO_RTMP) {
         return rtmp_readable(c, o, ep, t);
@@ -1284,11 +1299,11 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
             }
             return 0;
         }
-        if (c->n < 12 || strncmp((char *) c->buf + 9, "200", 3) != 0) {
+        if (c->n < 12 || strncmp((char *)c->buf + 9, "200", 3) != 0) {
             fail(c, ep, "HTTP status not 200");
             return -1;
         }
-        if ((size_t) (e - c->buf) + 4 < c->n) {
+        if ((size_t)(e - c->buf) + 4 < c->n) {
             c->t_first = t;
         }
         c->state = ST_STREAMING;
@@ -1318,11 +1333,12 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
             }
             return 0;
         }
-        headlen = (size_t) (e - c->buf) + 4;
-        if (header_value((char *) c->buf, headlen, "Content-Length", cl,
-                         sizeof(cl)) == 0)
+        headlen = (size_t)(e - c->buf) + 4;
+        if (header_value((char *)c->buf, headlen, "Content-Length", cl,
+                         sizeof(cl))
+            == 0)
         {
-            body = (size_t) strtoul(cl, NULL, 10);
+            body = (size_t)strtoul(cl, NULL, 10);
         }
         if (headlen + body > BUF_CAP) {
             fail(c, ep, "RTSP body too long");
@@ -1331,8 +1347,9 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
         if (c->n < headlen + body) {
             return 0;
         }
-        if (handle_response(c, o, (char *) c->buf, headlen,
-                            (char *) c->buf + headlen, body) < 0)
+        if (handle_response(c, o, (char *)c->buf, headlen,
+                            (char *)c->buf + headlen, body)
+            < 0)
         {
             fail(c, ep, "RTSP setup");
             return -1;
@@ -1352,8 +1369,8 @@ on_readable(struct conn *c, const struct opts *o, int ep, double t)
 static int
 cmp_double(const void *a, const void *b)
 {
-    double x = *(const double *) a;
-    double y = *(const double *) b;
+    double x = *(const double *)a;
+    double y = *(const double *)b;
 
     return (x > y) - (x < y);
 }
@@ -1366,16 +1383,15 @@ print_pcts(const char *name, double *v, int n)
         printf(",\"%s\":{\"n\":0}", name);
         return;
     }
-    qsort(v, (size_t) n, sizeof(double), cmp_double);
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
     printf(",\"%s\":{\"n\":%d,\"min\":%.1f,\"p50\":%.1f,\"p99\":%.1f,"
            "\"max\":%.1f}",
-           name, n, v[0], v[(n - 1) / 2], v[(int) ((n - 1) * 0.99)], v[n - 1]);
+           name, n, v[0], v[(n - 1) / 2], v[(int)((n - 1) * 0.99)], v[n - 1]);
 }
 
 
 static void
-print_counters(const char *event, struct conn *cs, int n, double t0,
-               int final)
+print_counters(const char *event, struct conn *cs, int n, double t0, int final)
 {
     uint64_t bytes = 0;
     uint64_t frames = 0;
@@ -1390,8 +1406,8 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
     double   mn = -1;
     double   mx = 0;
     int      np = 0;
-    double  *tt = calloc((size_t) n + 1, sizeof(double));
-    double  *tp = calloc((size_t) n + 1, sizeof(double));
+    double  *tt = calloc((size_t)n + 1, sizeof(double));
+    double  *tp = calloc((size_t)n + 1, sizeof(double));
 
     for (int i = 0; i < n; i++) {
         struct conn *c = &cs[i];
@@ -1425,8 +1441,8 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
            "\"streaming\":%d,\"failed\":%d,\"closed\":%d,\"bytes\":%llu,"
            "\"parsed_conns\":%d,\"rtp_frames\":%llu,\"video_rtp_frames\":%llu",
            event, t, el, n, streaming, failed, closed,
-           (unsigned long long) bytes, parsed, (unsigned long long) frames,
-           (unsigned long long) vframes);
+           (unsigned long long)bytes, parsed, (unsigned long long)frames,
+           (unsigned long long)vframes);
     if (final) {
         struct rusage ru;
         double        cpu;
@@ -1453,10 +1469,9 @@ print_counters(const char *event, struct conn *cs, int n, double t0,
 static void
 usage(void)
 {
-    fprintf(stderr,
-            "usage: live_load rtsp|rtmp|http HOST PORT PATH N SECS "
-            "[--stagger-ms X] [--sample K] [--keepalive-s S] "
-            "[--setup-timeout-s S]\n");
+    fprintf(stderr, "usage: live_load rtsp|rtmp|http HOST PORT PATH N SECS "
+                    "[--stagger-ms X] [--sample K] [--keepalive-s S] "
+                    "[--setup-timeout-s S]\n");
     exit(2);
 }
 
@@ -1491,10 +1506,10 @@ main(int argc, char **argv)
         usage();
     }
     o.host = argv[2];
-    o.port = atoi(argv[3]);
+    o.port = (int)num(argv[3]);
     snprintf(o.path, sizeof(o.path), "%s",
              argv[4][0] == '/' ? argv[4] + 1 : argv[4]);
-    o.n = atoi(argv[5]);
+    o.n = (int)num(argv[5]);
     o.secs = atof(argv[6]);
     o.sample = 1;
     o.keepalive = 20;
@@ -1503,7 +1518,7 @@ main(int argc, char **argv)
         if (strcmp(argv[i], "--stagger-ms") == 0) {
             o.stagger = atof(argv[i + 1]) / 1000;
         } else if (strcmp(argv[i], "--sample") == 0) {
-            o.sample = atoi(argv[i + 1]);
+            o.sample = (int)num(argv[i + 1]);
         } else if (strcmp(argv[i], "--keepalive-s") == 0) {
             o.keepalive = atof(argv[i + 1]);
         } else if (strcmp(argv[i], "--setup-timeout-s") == 0) {
@@ -1527,7 +1542,7 @@ main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    cs = calloc((size_t) o.n, sizeof(*cs));
+    cs = calloc((size_t)o.n, sizeof(*cs));
     ep = epoll_create1(EPOLL_CLOEXEC);
     if (cs == NULL || ep < 0) {
         perror("live_load");
@@ -1559,7 +1574,7 @@ main(int argc, char **argv)
             next_start += o.stagger;
         }
         if (started < o.n) {
-            int w = (int) ((next_start - t) * 1000);
+            int w = (int)((next_start - t) * 1000);
 
             timeout_ms = w < 1 ? 0 : (w < 100 ? w : 100);
         }
