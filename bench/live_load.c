@@ -47,7 +47,7 @@
 #include <unistd.h>
 
 
-/* A decimal number (leading digits of s), or -1: no atoi (unchecked). */
+/* A decimal number (leading digits of s), or -1 when there is none. */
 static long
 num(const char *s)
 {
