@@ -16,6 +16,8 @@
 
 static int simple_pack(struct sl_rtp_pack *p, const uint8_t *au, size_t len,
                        struct sl_rtp_pack_out *o);
+static int mpa_pack(struct sl_rtp_pack *p, const uint8_t *au, size_t len,
+                    struct sl_rtp_pack_out *o);
 
 
 /*
@@ -27,6 +29,16 @@ static const struct sl_rtp_pack_type pack_audio = {
     .name = "audio",
     .priv_size = 0,
     .pack = simple_pack,
+};
+
+/*
+ * MPEG audio (MP3) as RFC 2250 3.5: a 4-byte header (16 bits zero, the
+ * fragment's byte offset in the frame) before each piece of one frame.
+ */
+static const struct sl_rtp_pack_type pack_mpa = {
+    .name = "mpa",
+    .priv_size = 0,
+    .pack = mpa_pack,
 };
 
 static const struct sl_rtp_pack_type pack_generic = {
@@ -50,6 +62,32 @@ simple_pack(struct sl_rtp_pack *p, const uint8_t *au, size_t len,
         return SL_ELIMIT;
     }
     memcpy(d, au, len);
+    return 0;
+}
+
+
+static int
+mpa_pack(struct sl_rtp_pack *p, const uint8_t *au, size_t len,
+         struct sl_rtp_pack_out *o)
+{
+    size_t chunk = p->max_payload - 4, off = 0;
+
+    if (len > 0xffff) {
+        return SL_ELIMIT; /* the offset field has 16 bits */
+    }
+    while (off < len) {
+        size_t   n = len - off < chunk ? len - off : chunk;
+        uint8_t *d = sl_rtp_pack_packet(p, o, n + 4, false);
+
+        if (d == NULL) {
+            return SL_ELIMIT;
+        }
+        d[0] = 0;
+        d[1] = 0;
+        sl_wb16(d + 2, (uint16_t)off);
+        memcpy(d + 4, au + off, n);
+        off += n;
+    }
     return 0;
 }
 
@@ -82,6 +120,9 @@ sl_rtp_pack_new(int codec, uint8_t pt, uint32_t clock_rate, uint32_t ssrc,
     case SL_CODEC_OPUS:
     case SL_CODEC_G711:
         p->type = &pack_audio;
+        break;
+    case SL_CODEC_MP3:
+        p->type = &pack_mpa;
         break;
     default:
         p->type = &pack_generic;

@@ -792,6 +792,43 @@ test_generic_and_defaults(void **state)
 }
 
 
+/* MP3 (RFC 2250 3.5): each piece of a frame behind a 4-byte header with
+ * 16 zero bits and the piece's byte offset in the frame. */
+static void
+test_mpa_fragments_with_offsets(void **state)
+{
+    static uint8_t      frame[3000];
+    struct sl_rtp_pack *p;
+    struct sl_dbuf      out;
+    size_t              i, total = 0;
+    int                 n;
+
+    (void)state;
+    for (i = 0; i < sizeof(frame); i++) {
+        frame[i] = (uint8_t)(i * 7);
+    }
+    p = sl_rtp_pack_new(SL_CODEC_MP3, 14, 90000, 9, 100, 1000);
+    sl_dbuf_init(&out, 1 << 16);
+    n = sl_rtp_pack_au(p, frame, sizeof(frame), 4500, 2, &out, offs, lens,
+                       MAX_PARTS);
+    assert_int_equal(n, 4); /* 996 bytes of frame per 1000-byte payload */
+    for (i = 0; i < (size_t)n; i++) {
+        const uint8_t *pk = sl_dbuf_data(&out) + offs[i];
+        size_t         piece = lens[i] - 12 - 4;
+
+        assert_true(lens[i] - 12 <= 1000);
+        assert_int_equal(pk[12], 0);
+        assert_int_equal(pk[13], 0);
+        assert_int_equal((pk[14] << 8) | pk[15], total);
+        assert_memory_equal(pk + 16, frame + total, piece);
+        total += piece;
+    }
+    assert_int_equal(total, sizeof(frame));
+    sl_rtp_pack_free(&p);
+    sl_dbuf_free(&out);
+}
+
+
 struct sdp_case {
     int         codec;
     const char *enc;
@@ -957,6 +994,7 @@ main(void)
         cmocka_unit_test(test_av1_round_trip),
         cmocka_unit_test(test_vp8_vp9_round_trip),
         cmocka_unit_test(test_generic_and_defaults),
+        cmocka_unit_test(test_mpa_fragments_with_offsets),
         cmocka_unit_test(test_sdp),
         cmocka_unit_test(test_rescale),
     };
