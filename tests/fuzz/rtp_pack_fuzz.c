@@ -36,11 +36,13 @@ struct check {
 
 
 static void on_au(void *ud, const struct sl_rtp_au *au);
+static void check_mpa(const struct sl_rtp_pkt *pkts, int n, const uint8_t *au,
+                      size_t len);
 
 
 static const int codecs[] = {
     SL_CODEC_H264, SL_CODEC_H265, SL_CODEC_AAC, SL_CODEC_OPUS, SL_CODEC_G711,
-    SL_CODEC_KLV,  SL_CODEC_AV1,  SL_CODEC_VP8, SL_CODEC_VP9,
+    SL_CODEC_KLV,  SL_CODEC_AV1,  SL_CODEC_VP8, SL_CODEC_VP9,  SL_CODEC_MP3,
 };
 
 static uint32_t offs[MAX_PARTS];
@@ -100,6 +102,34 @@ make_depack(int codec)
         abort();
     }
     return sl_rtp_depack_new(&f);
+}
+
+
+/* Undoes RFC 2250's MPEG audio header (zero bits, fragment offset) and
+ * compares: the pieces must tile the frame in order. */
+static void
+check_mpa(const struct sl_rtp_pkt *pkts, int n, const uint8_t *au, size_t len)
+{
+    size_t off = 0;
+    int    i;
+
+    for (i = 0; i < n; i++) {
+        const uint8_t *p = pkts[i].payload;
+        size_t         piece;
+
+        if (pkts[i].payload_len < 4 || p[0] != 0 || p[1] != 0
+            || sl_rb16(p + 2) != off) {
+            abort();
+        }
+        piece = pkts[i].payload_len - 4;
+        if (piece > len - off || memcmp(p + 4, au + off, piece) != 0) {
+            abort();
+        }
+        off += piece;
+    }
+    if (off != len) {
+        abort();
+    }
 }
 
 
@@ -199,6 +229,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         } else if (codec == SL_CODEC_VP8 || codec == SL_CODEC_VP9) {
             check_vpx(codec == SL_CODEC_VP9, pkts, n, data + off, len);
+        } else if (codec == SL_CODEC_MP3) {
+            check_mpa(pkts, n, data + off, len);
         }
         off += len;
     }
