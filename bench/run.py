@@ -279,11 +279,13 @@ def ensure_clip(duration):
 
 def build_live_load():
     CACHE.mkdir(exist_ok=True)
-    src = HERE / 'live_load.c'
+    srcs = [HERE / 'live_load.c', HERE / 'live_load_rtmp.c']
+    deps = srcs + [HERE / 'live_load.h']
     exe = CACHE / 'live_load'
-    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+    if (not exe.exists()
+            or exe.stat().st_mtime < max(d.stat().st_mtime for d in deps)):
         subprocess.run(['cc', '-O2', '-Wall', '-Wno-format-truncation',
-                        '-o', str(exe), str(src)], check=True)
+                        '-o', str(exe)] + [str(s) for s in srcs], check=True)
     return exe
 
 

@@ -4,7 +4,7 @@ node-media-server, in the same run.
 
 One 4 Mbit/s 720p25 H.264 + AAC stream (run.py's clip) is published with
 `ffmpeg -re -stream_loop -1 -c copy -f flv` to each server in turn; for each
-N in --ns, N light RTMP readers (bench/live_load.c, rtmp mode) join at once;
+N in --ns, N light RTMP readers (bench/live_load_rtmp.c, rtmp mode) join at once;
 after a settle time the harness measures over a window (run.py's measure()):
 
   server CPU       utime+stime of the server's process tree (/proc/PID/stat)
