@@ -144,3 +144,12 @@ sl_dbuf_reset(struct sl_dbuf *b)
     b->off = 0;
     b->len = 0;
 }
+
+
+void
+sl_dbuf_release(struct sl_dbuf *b)
+{
+    if (b->len == 0) {
+        sl_dbuf_free(b);
+    }
+}

@@ -44,6 +44,11 @@ uint8_t *sl_dbuf_reserve(struct sl_dbuf *b, size_t n);
 void     sl_dbuf_commit(struct sl_dbuf *b, size_t n);
 void     sl_dbuf_consume(struct sl_dbuf *b, size_t n);
 void     sl_dbuf_reset(struct sl_dbuf *b);
+/*
+ * Gives the memory back when the buffer is empty (no-op otherwise): for
+ * buffers that are busy at a connection's start and idle afterwards.
+ */
+void sl_dbuf_release(struct sl_dbuf *b);
 
 
 #endif /* SL_BASE_DBUF_H */

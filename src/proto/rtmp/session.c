@@ -71,7 +71,7 @@ struct sl_rtmp_session {
     uint64_t                    acked;
     uint32_t                    peer_window;
     size_t                      pend_len;
-    uint8_t                     pend[PEND_MAX];
+    uint8_t                    *pend; /* PEND_MAX bytes, on first use */
 };
 
 struct cmd {
@@ -213,6 +213,7 @@ sl_rtmp_session_free(struct sl_rtmp_session **sp)
         end_stream(s, &s->streams[i]);
     }
     sl_free(s->streams);
+    sl_free(s->pend);
     sl_rtmp_chunk_reader_free(&s->rd);
     sl_dbuf_free(&s->out);
     sl_free(s);
@@ -345,6 +346,9 @@ sl_rtmp_session_feed(struct sl_rtmp_session *s, const uint8_t *p, size_t len)
                 rc = SL_EBADDATA;
                 set_error(s, rc, "input unit too large");
                 goto fail;
+            }
+            if (s->pend == NULL) {
+                s->pend = sl_malloc(PEND_MAX);
             }
             memcpy(s->pend, p, len);
             s->pend_len = len;

@@ -176,6 +176,7 @@ rtmp_conn_flush(struct rtmp_conn *c)
             return;
         }
         sl_dbuf_consume(out, out->len);
+        sl_dbuf_release(out);
     }
     if (c->ctl.len > 0) {
         if (sl_dbuf_add(&c->ctl_inflight, sl_dbuf_data(&c->ctl), c->ctl.len)
@@ -184,6 +185,7 @@ rtmp_conn_flush(struct rtmp_conn *c)
             return;
         }
         sl_dbuf_reset(&c->ctl);
+        sl_dbuf_release(&c->ctl);
     }
     if (c->ctl_inflight.len > 0) {
         iov[n].base = (char *)sl_dbuf_data(&c->ctl_inflight);
@@ -233,6 +235,7 @@ on_written(struct sl_sio *io, int status)
 
     c->writing = false;
     sl_dbuf_reset(&c->ctl_inflight);
+    sl_dbuf_release(&c->ctl_inflight);
     if (c->media_inflight && c->reading) {
         sl_reader_ack(&c->reader);
     }

@@ -240,6 +240,9 @@ emit(struct rtmp_conn *c, struct sl_frame *f)
             maybe_create_stream(c, true);
         }
         if (c->stream == NULL) {
+            if (c->pending == NULL) {
+                c->pending = sl_calloc(RTMP_PENDING_MAX, sizeof(*c->pending));
+            }
             if (c->npending < RTMP_PENDING_MAX) {
                 c->pending[c->npending++] = f;
             } else {
@@ -363,6 +366,8 @@ maybe_create_stream(struct rtmp_conn *c, bool force)
         emit(c, f);
     }
     c->npending = 0;
+    sl_free(c->pending);
+    c->pending = NULL;
 }
 
 
@@ -383,6 +388,8 @@ rtmp_publish_end(struct rtmp_conn *c)
         sl_frame_unref(&c->pending[i]);
     }
     c->npending = 0;
+    sl_free(c->pending);
+    c->pending = NULL;
     if (c->stream != NULL) {
         sl_stream_close(c->stream);
         sl_stream_unref(&c->stream);

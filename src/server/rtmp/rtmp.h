@@ -95,7 +95,7 @@ struct rtmp_conn {
     size_t               vps_len, sps_len, pps_len;
     uint8_t              asc[64];
     size_t               asc_len;
-    struct sl_frame     *pending[RTMP_PENDING_MAX];
+    struct sl_frame    **pending; /* RTMP_PENDING_MAX, while needed */
     size_t               npending;
 
     /* Reader. */
