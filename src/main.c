@@ -13,6 +13,7 @@
 #include "base/log.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <uv.h>
@@ -24,8 +25,39 @@
 static void on_signal(uv_signal_t *h, int signum);
 static void close_on_worker(struct sl_worker *w, void *arg);
 static void on_worker_closed(struct sl_worker *w, void *arg);
+static void stop_servers(void);
 static void usage(void);
 static void warn_servers(const struct sl_conf *c);
+
+
+/*
+ * The servers, in start order; each runs when its configuration key is on.
+ * Shutdown: every server stops accepting, every worker closes its
+ * connections, then every server closes its listeners and shared ports.
+ */
+struct server {
+    const char *key;
+    size_t      enabled_off; /* offset of the bool in struct sl_conf */
+    int (*start)(void);
+    void (*stop_accepting)(void);
+    void (*close_worker)(struct sl_worker *w);
+    void (*stop)(void);
+};
+
+#define SERVER(key, field, prefix)                                             \
+    {                                                                          \
+        key, offsetof(struct sl_conf, field), prefix##_start,                  \
+            prefix##_stop_accepting, prefix##_close_worker, prefix##_stop      \
+    }
+
+static const struct server servers[] = {
+    SERVER("rtsp", rtsp, sl_rtsp_server),
+    SERVER("rtmp", rtmp, sl_rtmp_server),
+};
+
+#define NSERVERS (sizeof(servers) / sizeof(servers[0]))
+
+static bool servers_on[NSERVERS]; /* started */
 
 
 static uv_signal_t   sigint, sigterm;
@@ -74,6 +106,19 @@ warn_servers(const struct sl_conf *c)
 }
 
 
+/* Closes the listeners and shared ports of every started server. */
+static void
+stop_servers(void)
+{
+    for (size_t i = 0; i < NSERVERS; i++) {
+        if (servers_on[i]) {
+            servers[i].stop();
+            servers_on[i] = false;
+        }
+    }
+}
+
+
 static void
 on_signal(uv_signal_t *h, int signum)
 {
@@ -83,9 +128,10 @@ on_signal(uv_signal_t *h, int signum)
     }
     stopping = true;
     sl_log_info(&main_log, "shutting down gracefully (signal %d)", signum);
-    sl_rtsp_server_stop_accepting();
-    if (sl_rt.conf->rtmp) {
-        sl_rtmp_server_stop_accepting();
+    for (size_t i = 0; i < NSERVERS; i++) {
+        if (servers_on[i]) {
+            servers[i].stop_accepting();
+        }
     }
     workers_pending = sl_rt.nworkers;
     sl_runtime_each_worker(close_on_worker, NULL);
@@ -97,9 +143,10 @@ static void
 close_on_worker(struct sl_worker *w, void *arg)
 {
     (void)arg;
-    sl_rtsp_server_close_worker(w);
-    if (sl_rt.conf->rtmp) {
-        sl_rtmp_server_close_worker(w);
+    for (size_t i = 0; i < NSERVERS; i++) {
+        if (servers_on[i]) {
+            servers[i].close_worker(w);
+        }
     }
     sl_worker_call(sl_rt.control, on_worker_closed, NULL);
 }
@@ -114,10 +161,7 @@ on_worker_closed(struct sl_worker *w, void *arg)
     if (--workers_pending > 0) {
         return;
     }
-    sl_rtsp_server_stop();
-    if (sl_rt.conf->rtmp) {
-        sl_rtmp_server_stop();
-    }
+    stop_servers();
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     uv_close((uv_handle_t *)&sl_rt.control->async, NULL);
@@ -180,16 +224,16 @@ main(int argc, char **argv)
     }
     sl_log_debug(&main_log, "%zu workers", sl_rt.nworkers);
     rc = sl_runtime_start();
-    if (rc == 0 && conf->rtsp) {
-        rc = sl_rtsp_server_start();
-    }
-    if (rc == 0 && conf->rtmp) {
-        rc = sl_rtmp_server_start();
+    for (size_t i = 0; rc == 0 && i < NSERVERS; i++) {
+        if (*(const bool *)((const char *)conf + servers[i].enabled_off)) {
+            rc = servers[i].start();
+            servers_on[i] = true; /* stop() undoes a partial start */
+        }
     }
     if (rc < 0) {
         stopping = true;
         uv_close((uv_handle_t *)&sl_rt.control->async, NULL);
-        sl_rtsp_server_stop();
+        stop_servers();
         uv_run(&sl_rt.control->loop, UV_RUN_DEFAULT);
         sl_runtime_stop();
         sl_pm_close();

@@ -317,7 +317,7 @@ class Sluice:
         # (with rtspEncryption: strict the plain RTSP port stays closed).
         ready = [('RTSPS', self.rtsps_port), ('RTMP', self.rtmp_port),
                  ('RTMPS', self.rtmps_port)]
-        if rtsp_enc != 'strict':
+        if rtsp_enc != 'strict' and c.get('rtsp', True) is not False:
             ready.insert(0, ('RTSP', self.rtsp_port))
         self.proc = Proc([self.binary, str(self.config_path)], self.log_path,
                          name=name, is_server=True)

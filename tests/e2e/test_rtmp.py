@@ -218,3 +218,20 @@ def test_publisher_override(sluice, logdir):
     got = st.reader_rtmp_ffmpeg(srv.rtmp_url('live/o'), FRAMES, logdir)
     st.check_frames('h264b_aac.mp4', got, MIN, 'after override', b, srv.proc)
     assert b.alive(), b.tail()
+
+
+def test_rtmp_only_server(sluice, logdir):
+    """With the RTSP server off (rtsp: false), RTMP alone publishes and
+    reads, and the server still shuts down cleanly (the fixture checks the
+    exit status)."""
+    srv = rtmp_sluice(sluice, rtsp=False)
+    assert st.tcp_refused(srv.rtsp_port)
+    p = st.publish_rtmp_ffmpeg(srv.rtmp_url('solo'), st.clip('h264_aac.flv'),
+                               logdir, 'rtmppub')
+    deadline = time.monotonic() + 15
+    while "is publishing to path 'solo'" not in srv.log_text():
+        assert time.monotonic() < deadline, 'no publisher: ' + p.tail()
+        assert p.alive(), p.tail()
+        time.sleep(0.1)
+    got = st.reader_rtmp_ffmpeg(srv.rtmp_url('solo'), FRAMES, logdir)
+    st.check_frames('h264_aac.mp4', got, MIN, 'rtmp only', p, srv.proc)
