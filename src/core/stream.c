@@ -897,8 +897,11 @@ sl_reader_ack(struct sl_reader *r)
     if (!r->attached) {
         return;
     }
+    /*
+     * Frames are released on the next append (or when a reader leaves),
+     * not here: a scan of every reader per ack made fan-out quadratic.
+     */
     r->ack_pos = r->pos;
-    view_release(r->view);
 }
 
 

@@ -187,7 +187,8 @@ void sl_stream_reader_remove(struct sl_reader *r);
  */
 struct sl_frame *sl_reader_peek(struct sl_reader *r);
 void             sl_reader_advance(struct sl_reader *r);
-/* Everything handed out so far has been written: release it. */
+/* Everything handed out so far has been written: may be released (on the
+ * view's next append or when a reader leaves). */
 void sl_reader_ack(struct sl_reader *r);
 /* Sequence helpers for RTSP's RTP-Info: the first frame of each track at or
  * after the reader's position (NULL if none yet).  Returns false while the
