@@ -53,6 +53,8 @@ sl_runtime_init(const struct sl_conf *conf)
             return rc;
         }
         sl_stream_worker_init(sl_rt.workers[i]);
+        sl_rt.workers[i]->flush.delay_ms =
+            conf->write_merge_window / SL_NS_PER_MS;
         uv_timer_init(&sl_rt.workers[i]->loop, &ticks[i]);
         ticks[i].data = sl_rt.workers[i];
         uv_timer_start(&ticks[i], on_tick, 1000, 1000);

@@ -44,6 +44,13 @@ sl_worker_init(struct sl_worker *w, int id, bool is_control, size_t max_bytes)
         return rc;
     }
     w->async.data = w;
+    rc = sl_defer_queue_init(&w->flush, &w->loop, 0);
+    if (rc < 0) {
+        uv_close((uv_handle_t *)&w->async, NULL);
+        uv_run(&w->loop, UV_RUN_NOWAIT);
+        uv_loop_close(&w->loop);
+        return rc;
+    }
     atomic_init(&w->stub.next, NULL);
     atomic_init(&w->head, &w->stub);
     w->tail = &w->stub;

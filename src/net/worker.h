@@ -26,6 +26,7 @@
 
 #include "base/hmap.h"
 #include "base/log.h"
+#include "net/defer.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -71,6 +72,9 @@ struct sl_worker {
     uint64_t       next_handle;
 
     void *core; /* per-worker state owned by core/ */
+
+    /* Merged writes of this worker's connections (writeMergeWindow). */
+    struct sl_defer_queue flush;
 };
 
 

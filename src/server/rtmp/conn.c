@@ -39,7 +39,7 @@ static void on_closed(struct sl_sio *io);
 static void on_timer_closed(uv_handle_t *h);
 static void conn_release(struct rtmp_conn *c);
 static void on_timer(uv_timer_t *t);
-static void on_merge_timer(uv_timer_t *t);
+static void on_merge_timer(struct sl_defer *d);
 static int  on_connect(void *ud, const struct sl_rtmp_connect_info *ci);
 static int  on_publish(void *ud, const struct sl_rtmp_stream_info *si);
 static int  on_play(void *ud, const struct sl_rtmp_stream_info *si);
@@ -100,9 +100,8 @@ sl_rtmp_conn_accept(struct sl_worker *w, int fd,
     c->last_activity_ns = sl_now_ns();
     uv_timer_init(&w->loop, &c->timer);
     c->timer.data = c;
-    uv_timer_init(&w->loop, &c->merge_timer);
-    c->merge_timer.data = c;
-    c->handles_open = 3;
+    sl_defer_init(&c->flush, on_merge_timer);
+    c->handles_open = 2;
     rc = sl_sio_init(&c->io, &w->loop, fd, tls,
                      sl_rt.conf->read_timeout / SL_NS_PER_MS, &io_handler, c);
     if (tls != NULL) {
@@ -252,9 +251,9 @@ on_written(struct sl_sio *io, int status)
 
 
 static void
-on_merge_timer(uv_timer_t *t)
+on_merge_timer(struct sl_defer *d)
 {
-    struct rtmp_conn *c = t->data;
+    struct rtmp_conn *c = sl_container_of(d, struct rtmp_conn, flush);
 
     if (!c->closing && c->reading) {
         rtmp_conn_flush(c);
@@ -265,19 +264,17 @@ on_merge_timer(uv_timer_t *t)
 void
 rtmp_conn_media_ready(struct rtmp_conn *c)
 {
-    uint64_t window = sl_rt.conf->write_merge_window / SL_NS_PER_MS;
-
     if (c->closing) {
         return;
     }
-    if (window == 0) {
+    if (c->w->flush.delay_ms == 0) {
         rtmp_conn_flush(c);
         return;
     }
-    if (c->writing || uv_is_active((uv_handle_t *)&c->merge_timer)) {
-        return;
+    /* A write in flight picks the frames up when it completes. */
+    if (!c->writing) {
+        sl_defer_add(&c->w->flush, &c->flush);
     }
-    uv_timer_start(&c->merge_timer, on_merge_timer, window, 0);
 }
 
 
@@ -300,7 +297,7 @@ rtmp_conn_close(struct rtmp_conn *c, const char *reason)
     sl_log_info(&c->log, "closed: %s", reason);
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_timer_closed);
-    uv_close((uv_handle_t *)&c->merge_timer, on_timer_closed);
+    sl_defer_cancel(&c->flush);
     sl_sio_close(&c->io);
 }
 

@@ -52,7 +52,7 @@ struct rtmp_in_track {
 struct rtmp_conn {
     struct sl_sio           io;
     uv_timer_t              timer;
-    uv_timer_t              merge_timer;
+    struct sl_defer         flush; /* merged writes */
     struct sl_list          node;
     struct sl_worker       *w;
     uint64_t                handle;

@@ -58,6 +58,7 @@ static void on_io_error(struct sl_sio *io, int err);
 static void on_written(struct sl_sio *io, int status);
 static void on_closed(struct sl_sio *io);
 static void on_timer_closed(uv_handle_t *h);
+static void on_merge_timer(struct sl_defer *d);
 static void conn_release(struct rtsp_conn *c);
 static void on_timer(uv_timer_t *t);
 static void process_input(struct rtsp_conn *c);
@@ -118,9 +119,8 @@ sl_rtsp_conn_accept(struct sl_worker *w, int fd,
     c->last_activity_ns = sl_now_ns();
     uv_timer_init(&w->loop, &c->timer);
     c->timer.data = c;
-    uv_timer_init(&w->loop, &c->merge_timer);
-    c->merge_timer.data = c;
-    c->handles_open = 3;
+    sl_defer_init(&c->flush, on_merge_timer);
+    c->handles_open = 2;
     rc = sl_sio_init(&c->io, &w->loop, fd, tls,
                      sl_rt.conf->read_timeout / SL_NS_PER_MS, &handler, c);
     if (tls != NULL) {
@@ -374,7 +374,7 @@ rtsp_conn_close(struct rtsp_conn *c, const char *reason)
     sl_log_info(&c->log, "closed: %s", reason);
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_timer_closed);
-    uv_close((uv_handle_t *)&c->merge_timer, on_timer_closed);
+    sl_defer_cancel(&c->flush);
     sl_sio_close(&c->io);
 }
 
@@ -409,9 +409,9 @@ conn_release(struct rtsp_conn *c)
 
 
 static void
-on_merge_timer(uv_timer_t *t)
+on_merge_timer(struct sl_defer *d)
 {
-    struct rtsp_conn *c = t->data;
+    struct rtsp_conn *c = sl_container_of(d, struct rtsp_conn, flush);
 
     if (c->closing || c->session == NULL || !c->session->reading) {
         return;
@@ -427,20 +427,17 @@ on_merge_timer(uv_timer_t *t)
 void
 rtsp_conn_media_ready(struct rtsp_conn *c)
 {
-    uint64_t window = sl_rt.conf->write_merge_window / SL_NS_PER_MS;
-
     if (c->closing) {
         return;
     }
-    if (window == 0) {
-        on_merge_timer(&c->merge_timer);
+    if (c->w->flush.delay_ms == 0) {
+        on_merge_timer(&c->flush);
         return;
     }
     /* A write in flight will pick the frames up when it completes. */
-    if (c->writing || uv_is_active((uv_handle_t *)&c->merge_timer)) {
-        return;
+    if (!c->writing) {
+        sl_defer_add(&c->w->flush, &c->flush);
     }
-    uv_timer_start(&c->merge_timer, on_merge_timer, window, 0);
 }
 
 

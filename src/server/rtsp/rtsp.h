@@ -141,7 +141,7 @@ struct rtsp_conn {
     struct sl_sio           io;   /* plain TCP or TLS (RTSPS) */
     struct sl_list          node; /* in sl_rtsp_srv.conns[worker] */
     uv_timer_t              timer;
-    uv_timer_t              merge_timer; /* writeMergeWindow */
+    struct sl_defer         flush; /* writeMergeWindow */
     struct sl_worker       *w;
     uint64_t                handle;
     struct sockaddr_storage peer;
