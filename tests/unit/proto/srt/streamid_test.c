@@ -106,6 +106,10 @@ static const struct id_case cases[] = {
      NULL, NULL, NULL},
     {"#!::r=cam,latency=20,key1=v1", 0, SL_SRT_READ, "cam", NULL, NULL, NULL},
     {"#!::r=cam,=x", 0, SL_SRT_READ, "cam", NULL, NULL, NULL},
+    /* Vendor keys before r and m (Blackmagic encoders send these). */
+    {"#!::bmd_uuid=5b0c2a3e-1f7d-4c1e-9a55-0d2f6c7e8a91,bmd_name=studio-1,"
+     "r=live/studio,m=publish",
+     0, SL_SRT_PUBLISH, "live/studio", NULL, NULL, NULL},
     {"#!::r=a=b", 0, SL_SRT_READ, "a=b", NULL, NULL, NULL},
     {"#!::r=a:b:c", 0, SL_SRT_READ, "a:b:c", NULL, NULL, NULL},
     {"#!::r=one,r=two", 0, SL_SRT_READ, "two", NULL, NULL, NULL},
