@@ -330,8 +330,11 @@ nal_type(bool h265, uint8_t b)
 
 /*
  * AVCC to Annex-B as slices of the input: an AUD first (the caller's when
- * the AU starts with one), then on keyframes the parameter sets whose NAL
- * type the AU lacks, then the AU's NALUs, each behind a 4-byte start code.
+ * the AU starts with one), then, on a keyframe lacking a NALU of any of
+ * the offered parameter-set types, all the offered sets in the caller's
+ * order (inserting only the missing ones could put a PPS before the SPS it
+ * names); then the AU's NALUs, each behind a 4-byte start code.  Sets the
+ * AU carries itself come later and so take precedence.
  */
 static int
 video_payload(const struct sl_ts_mux_es *es, const struct sl_ts_mux_frame *f,
@@ -344,6 +347,7 @@ video_payload(const struct sl_ts_mux_es *es, const struct sl_ts_mux_frame *f,
     size_t              nlen;
     uint64_t            have = 0; /* one bit per NAL type present */
     bool                lead_aud = false;
+    bool                missing = false;
     int                 count = 0;
     int                 rc;
     int                 i;
@@ -381,13 +385,13 @@ video_payload(const struct sl_ts_mux_es *es, const struct sl_ts_mux_frame *f,
         add_seg(pes, aud_h264, sizeof(aud_h264));
     }
     for (i = 0; f->key && i < f->nparams; i++) {
-        int type = nal_type(h265, f->params[i][0]);
-
-        if ((have & ((uint64_t)1 << type)) == 0) {
-            have |= (uint64_t)1 << type;
-            add_seg(pes, start_code, sizeof(start_code));
-            add_seg(pes, f->params[i], f->params_len[i]);
+        if ((have & ((uint64_t)1 << nal_type(h265, f->params[i][0]))) == 0) {
+            missing = true;
         }
+    }
+    for (i = 0; missing && i < f->nparams; i++) {
+        add_seg(pes, start_code, sizeof(start_code));
+        add_seg(pes, f->params[i], f->params_len[i]);
     }
     while (sl_avcc_next(&it, &nalu, &nlen) == 1) {
         add_seg(pes, start_code, sizeof(start_code));

@@ -76,8 +76,9 @@ struct sl_ts_mux_frame {
     size_t         len;
     /*
      * H.264 (SPS, PPS) or H.265 (VPS, SPS, PPS) NALUs, header byte(s)
-     * included, inserted into a keyframe that does not carry a NALU of the
-     * same type.  May be NULL / 0; at most SL_TS_MUX_MAX_PARAMS.
+     * included.  A keyframe lacking a NALU of any of these types gets them
+     * all, in this order, after its AUD.  May be NULL / 0; at most
+     * SL_TS_MUX_MAX_PARAMS.
      */
     const uint8_t *const *params;
     const size_t         *params_len;
