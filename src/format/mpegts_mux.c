@@ -333,8 +333,9 @@ nal_type(bool h265, uint8_t b)
  * the AU starts with one), then, on a keyframe lacking a NALU of any of
  * the offered parameter-set types, all the offered sets in the caller's
  * order (inserting only the missing ones could put a PPS before the SPS it
- * names); then the AU's NALUs, each behind a 4-byte start code.  Sets the
- * AU carries itself come later and so take precedence.
+ * names); then the AU's NALUs, each behind a 4-byte start code, except
+ * AUDs in other places than the first.  Sets the AU carries itself come
+ * later and so take precedence.
  */
 static int
 video_payload(const struct sl_ts_mux_es *es, const struct sl_ts_mux_frame *f,
@@ -394,8 +395,12 @@ video_payload(const struct sl_ts_mux_es *es, const struct sl_ts_mux_frame *f,
         add_seg(pes, f->params[i], f->params_len[i]);
     }
     while (sl_avcc_next(&it, &nalu, &nlen) == 1) {
-        add_seg(pes, start_code, sizeof(start_code));
-        add_seg(pes, nalu, nlen);
+        /* An AUD must lead its AU (H.264 7.4.1.2.3, H.265 7.4.2.4.4):
+         * another one would split the AU in two for a parser. */
+        if (nal_type(h265, nalu[0]) != aud) {
+            add_seg(pes, start_code, sizeof(start_code));
+            add_seg(pes, nalu, nlen);
+        }
     }
     return 0;
 }

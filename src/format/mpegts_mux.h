@@ -23,8 +23,9 @@
  * adaptation-field stuffing.
  *
  * Payloads: H.264/H.265 frames come as AVCC (4-byte lengths, codec/nalu.h)
- * and leave as Annex-B with an access unit delimiter first; keyframes get
- * the caller's parameter sets when they lack them.  AAC frames are one raw
+ * and leave as Annex-B with an access unit delimiter first (the AU's own
+ * when it leads, else a generic one; misplaced AUDs are dropped); keyframes
+ * get the caller's parameter sets when they lack them.  AAC frames are one raw
  * AU and get an ADTS header built from the track's config.  Opus packets
  * get the Opus-in-TS control header.  MP3, AC-3 and KLV go as they are.
  * One frame is one PES.
