@@ -364,6 +364,12 @@ sync_search(struct sl_ts_demux *d)
             rest = d->stage_len - i - PKT;
             memmove(d->stage, d->stage + i + PKT, rest);
             d->stage_len = rest;
+            if (rc == 0 && rest == PKT) {
+                /* A full stage locked at 0 holds the next packet whole:
+                 * take it now, the input may end here. */
+                d->stage_len = 0;
+                rc = packet(d, d->stage);
+            }
             return rc;
         }
     }

@@ -1260,6 +1260,31 @@ test_callback_error(void **state)
 }
 
 
+/*
+ * Exactly two packets in one feed: the second one, left whole in the sync
+ * stage when the lock is found, is not forgotten (a fuzzer find).
+ */
+static void
+test_two_packets_in_one_feed(void **state)
+{
+    struct got               g = {0};
+    struct sl_ts_demux_stats st;
+    struct tsw               w;
+    struct pmt_es            es = {SL_TS_ST_H264, 0x100, NULL, 0};
+
+    (void)state;
+    tsw_init(&w);
+    tsw_pat(&w, 1, 0x1000);
+    tsw_pmt(&w, 0x1000, 1, 0, &es, 1);
+    assert_int_equal(w.b.len, 2 * PKT);
+    run(sl_dbuf_data(&w.b), w.b.len, 0, &g, &st);
+    assert_int_equal(st.packets, 2);
+    assert_int_equal(g.tracks_calls, 1);
+    got_free(&g);
+    sl_dbuf_free(&w.b);
+}
+
+
 /* Video without PTS is dropped; PSI of another program is ignored. */
 static void
 test_video_without_pts(void **state)
@@ -1312,6 +1337,7 @@ main(void)
         cmocka_unit_test(test_latm_config_in_band),
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_video_without_pts),
+        cmocka_unit_test(test_two_packets_in_one_feed),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
