@@ -484,8 +484,9 @@ struct sl_conf {
     uint64_t                   webrtc_track_gather_timeout;
 
     /* SRT server. */
-    bool  srt;
-    char *srt_address;
+    bool     srt;
+    char    *srt_address;
+    uint64_t srt_latency;
 
     /* MoQ server. */
     bool                   moq;

@@ -501,8 +501,13 @@ static const struct sl_conf_field global_fields[] = {
     SEC("SRT server"),
     G("srt", srt, bool, BOOL, "true", I,
       .doc = "Publish and read streams with SRT."),
-    G("srtAddress", srt_address, CSTR, STRING, ":8890", 0,
+    G("srtAddress", srt_address, CSTR, STRING, ":8890", I,
       .doc = "SRT listener (UDP)."),
+    G("srtLatency", srt_latency, uint64_t, DURATION, "120ms", I,
+      .max = 10000000000ull,
+      .doc = "SRT latency offered to callers (Sluice): the receiver's\n"
+             "buffer for retransmissions; the larger of both sides'\n"
+             "values is used."),
     G("srtGOPCache", srt_gop_cache, bool, BOOL, "true", I,
       .doc = "Start SRT readers from the cached GOP (Sluice)."),
 
@@ -603,7 +608,7 @@ static const struct sl_conf_field path_fields[] = {
              "last reader left."),
     P("maxReaders", max_readers, int64_t, INT, "0", I, .min = 0,
       .max = INT32_MAX, .doc = "Maximum number of readers; 0 = no limit."),
-    P("srtReadPassphrase", srt_read_passphrase, CSTR, STRING, NULL, 0,
+    P("srtReadPassphrase", srt_read_passphrase, CSTR, STRING, NULL, I,
       .doc = "SRT passphrase required to read (10 to 79 characters)."),
     P("useAbsoluteTimestamp", use_absolute_timestamp, bool, BOOL, "false", 0,
       .doc = "Use the absolute timestamps of the source."),
@@ -649,7 +654,7 @@ static const struct sl_conf_field path_fields[] = {
     SEC("Publisher source (source: publisher)"),
     P("overridePublisher", override_publisher, bool, BOOL, "true", I,
       .doc = "A new publisher replaces the current one."),
-    P("srtPublishPassphrase", srt_publish_passphrase, CSTR, STRING, NULL, 0,
+    P("srtPublishPassphrase", srt_publish_passphrase, CSTR, STRING, NULL, I,
       .doc = "SRT passphrase required to publish."),
     P("rtspDemuxMpegts", rtsp_demux_mpegts, bool, BOOL, "false", 0,
       .doc = "Demux MPEG-TS sent over RTSP into its tracks."),

@@ -42,6 +42,8 @@ struct sl_encoder_type {
 /* The registry: sl_encoders[fmt] or NULL. */
 extern const struct sl_encoder_type *const sl_encoders[SL_FMT_COUNT];
 
+/* True when the MPEG-TS encoder can carry codec (SRT, HLS, recording). */
+bool sl_ts_codec_supported(int codec);
 /* True when the FLV encoder can carry codec (RTMP, HTTP-FLV). */
 bool sl_flv_codec_supported(int codec);
 /*

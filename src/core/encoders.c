@@ -9,12 +9,13 @@
 
 extern const struct sl_encoder_type sl_encoder_flv;
 extern const struct sl_encoder_type sl_encoder_rtp;
+extern const struct sl_encoder_type sl_encoder_ts;
 
 
 const struct sl_encoder_type *const sl_encoders[SL_FMT_COUNT] = {
     [SL_FMT_RTP] = &sl_encoder_rtp,
     [SL_FMT_FLV] = &sl_encoder_flv,
-    [SL_FMT_MPEGTS] = NULL,
+    [SL_FMT_MPEGTS] = &sl_encoder_ts,
     [SL_FMT_FMP4] = NULL,
 };
 

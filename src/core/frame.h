@@ -51,8 +51,14 @@ struct sl_frame_part {
  * An encoded form: slices of one buffer.  For SL_FMT_RTP each part is one
  * RTP packet and the 4 bytes before part.off hold its interleaved header.
  */
+enum {
+    /* SL_FMT_MPEGTS: the bytes begin with PAT/PMT, a reader may start. */
+    SL_ENC_JOIN = 1 << 0,
+};
+
 struct sl_frame_enc {
     struct sl_buf       *buf;
+    uint32_t             flags;
     uint32_t             nparts;
     struct sl_frame_part parts[];
 };
