@@ -5,6 +5,7 @@
  * shared UDP ports and handles signals.  Media runs on the worker threads.
  */
 #include "server/rtmp/server.h"
+#include "server/srt/server.h"
 #include "server/rtsp/server.h"
 #include "core/path_manager.h"
 #include "core/runtime.h"
@@ -53,6 +54,7 @@ struct server {
 static const struct server servers[] = {
     SERVER("rtsp", rtsp, sl_rtsp_server),
     SERVER("rtmp", rtmp, sl_rtmp_server),
+    SERVER("srt", srt, sl_srt_server),
 };
 
 #define NSERVERS (sizeof(servers) / sizeof(servers[0]))
@@ -90,7 +92,6 @@ warn_servers(const struct sl_conf *c)
     } servers[] = {
         {c->hls, "hls", c->hls_address},
         {c->webrtc, "webrtc", c->webrtc_address},
-        {c->srt, "srt", c->srt_address},
         {c->moq, "moq", c->moq_quic_address},
     };
     size_t i;

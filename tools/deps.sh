@@ -11,7 +11,7 @@ TEST="ffmpeg fonts-dejavu-core gstreamer1.0-tools gstreamer1.0-plugins-base \
  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly \
  gstreamer1.0-libav gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 \
  python3-gi python3-pytest curl procps psmisc rtmpdump nginx libnginx-mod-rtmp \
- socat openssl"
+ socat openssl srt-tools"
 pkgs=$BUILD
 [ "$want" = test ] && pkgs="$BUILD $TEST"
 missing=""

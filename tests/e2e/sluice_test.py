@@ -274,6 +274,13 @@ def rtmp_overrides(encryption='no', cert=None, key=None, **more):
     return o
 
 
+def srt_overrides(**more):
+    """Config overrides that turn SRT on, on a free loopback UDP port."""
+    o = {'srt': True, 'srtAddress': f'{HOST}:{free_port("udp")}'}
+    o.update(more)
+    return o
+
+
 def rtsps_overrides(encryption, cert, key):
     """rtspEncryption optional|strict with a free RTSPS port. The RTSPS
     tests use TCP only (no SRTP client exists, see TESTING.md)."""
@@ -361,6 +368,14 @@ class Sluice:
         assert port, f'{"RTMPS" if tls else "RTMP"} is not enabled in this config'
         scheme = 'rtmps' if tls else 'rtmp'
         return f'{scheme}://{HOST}:{port}/{path}' + ('?' + '&'.join(q) if q else '')
+
+    def srt_url(self, streamid, **params):
+        """srt://127.0.0.1:PORT?streamid=...[&k=v] (ffmpeg and
+        srt-live-transmit take the same query keys)."""
+        port = addr_port(self.config.get('srtAddress'))
+        assert self.config.get('srt') is True and port, 'SRT is not enabled'
+        q = [f'streamid={streamid}'] + [f'{k}={v}' for k, v in params.items()]
+        return f'srt://{HOST}:{port}?' + '&'.join(q)
 
     def alive(self):
         return self.proc.alive()
@@ -1139,3 +1154,35 @@ class NginxRtmp:
         for p in (self.socat, self.proc):
             if p is not None:
                 p.stop(grace=3)
+
+
+# ---------------------------------------------------------------- SRT
+
+def publish_srt_ffmpeg(url, clip_path, log_dir='.', name='srtpub', bound=180,
+                       loop=True, extra=()):
+    """ffmpeg -re [-stream_loop -1] -i CLIP -c copy -f mpegts srt://...
+    (pkt_size=1316, as MediaMTX asks of clients)."""
+    argv = ['ffmpeg', '-nostdin', '-hide_banner', '-loglevel', 'warning', '-re']
+    if loop:
+        argv += ['-stream_loop', '-1']
+    argv += ['-i', str(clip_path), '-map', '0', '-c', 'copy', *extra,
+             '-f', 'mpegts', url + '&pkt_size=1316']
+    return Proc(argv, Path(log_dir) / f'{name}.log', name=name, bound=bound)
+
+
+def reader_srt_ffmpeg(url, frames=75, log_dir='.', name='srtreader',
+                      timeout=None):
+    """ffmpeg reading srt://; returns Frames."""
+    return reader_ffmpeg(url, None, frames, log_dir, name, timeout=timeout)
+
+
+def wait_log_line(srv, text, timeout=15.0, proc=None):
+    """Waits until text appears in the server's log (publisher ready)."""
+    deadline = time.monotonic() + timeout
+    while text not in srv.log_text():
+        assert time.monotonic() < deadline, \
+            f'no "{text}" in the server log' + \
+            (f'; {proc.name}: {proc.tail()}' if proc is not None else '')
+        if proc is not None:
+            assert proc.alive(), proc.tail()
+        time.sleep(0.1)
