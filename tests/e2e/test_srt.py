@@ -32,11 +32,11 @@ def srt_sluice(sluice, **over):
 
 
 def start_srt_pub(srv, path, logdir, clip='h264_aac.ts', name='srtpub',
-                  streamid=None, **params):
+                  streamid=None, auth=None, **params):
     p = st.publish_srt_ffmpeg(srv.srt_url(streamid or f'publish:{path}',
                                           **params),
                               st.clip(clip), logdir, name)
-    st.wait_stream(srv.rtsp_port, path, publisher=p)
+    st.wait_stream(srv.rtsp_port, path, publisher=p, auth=auth)
     return p
 
 
@@ -107,8 +107,8 @@ def test_bframes_and_h265_through_srt(sluice, logdir, clip):
     st.check_frames(clip, got, MIN, f'srt -> rtsp {clip}', p2, srv.proc)
 
 
-def test_gstreamer_publish_and_read(sluice, logdir):
-    """GStreamer srtsink publishes (mpegtsmux alignment=7), srtsrc reads."""
+def test_gstreamer_publish(sluice, logdir):
+    """GStreamer srtsink publishes (mpegtsmux alignment=7); ffmpeg reads."""
     srv = srt_sluice(sluice)
     port = st.addr_port(srv.config['srtAddress'])
     src = st.clip('h264_aac_long.mp4')
@@ -123,13 +123,20 @@ def test_gstreamer_publish_and_read(sluice, logdir):
     got = st.reader_srt_ffmpeg(srv.srt_url('read:gst'), FRAMES, logdir)
     st.check_frames('h264_aac_long.mp4', got, MIN, 'gst srtsink -> srt', pub,
                     srv.proc)
+
+
+def test_gstreamer_read(sluice, logdir):
+    """GStreamer srtsrc ! tsdemux reads an ffmpeg-published stream."""
+    srv = srt_sluice(sluice)
+    port = st.addr_port(srv.config['srtAddress'])
+    pub = start_srt_pub(srv, 'gst', logdir)
     es = Path(logdir) / 'gstread.h264'
     got = st._run_gst_then_hash(
         f'srtsrc uri=srt://{st.HOST}:{port}?mode=caller streamid=read:gst '
         f'latency=120 ! tsdemux name=d d. ! queue ! h264parse ! '
         f'video/x-h264,stream-format=byte-stream ! filesink location={es}',
         es, 6, logdir, 'gstread')
-    st.check_frames('h264_aac_long.mp4', got, MIN, 'srt -> gst srtsrc', pub,
+    st.check_frames('h264_aac.ts', got, MIN, 'srt -> gst srtsrc', pub,
                     srv.proc)
 
 
@@ -202,7 +209,8 @@ def test_credentials(sluice, logdir):
               'permissions': [{'action': 'publish'}, {'action': 'read'}]}]
     srv = srt_sluice(sluice, authInternalUsers=users)
     p = start_srt_pub(srv, 'priv', logdir,
-                      streamid='publish:priv:alice:Secr3t-pw')
+                      streamid='publish:priv:alice:Secr3t-pw',
+                      auth=st.basic_auth('alice', 'Secr3t-pw'))
     assert _refused(srv.srt_url('read:priv'), logdir, 'nocred')
     assert _refused(srv.srt_url('read:priv:alice:nope'), logdir, 'badcred')
     got = st.reader_srt_ffmpeg(srv.srt_url('read:priv:alice:Secr3t-pw'),
