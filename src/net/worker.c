@@ -44,7 +44,9 @@ sl_worker_init(struct sl_worker *w, int id, bool is_control, size_t max_bytes)
         return rc;
     }
     w->async.data = w;
-    rc = sl_defer_queue_init(&w->flush, &w->loop, 0);
+    /* Media workers only: the control loop closes its handles one by one
+     * at shutdown and has no connections to flush. */
+    rc = is_control ? 0 : sl_defer_queue_init(&w->flush, &w->loop, 0);
     if (rc < 0) {
         uv_close((uv_handle_t *)&w->async, NULL);
         uv_run(&w->loop, UV_RUN_NOWAIT);

@@ -73,7 +73,8 @@ struct sl_worker {
 
     void *core; /* per-worker state owned by core/ */
 
-    /* Merged writes of this worker's connections (writeMergeWindow). */
+    /* Merged writes of this worker's connections (writeMergeWindow);
+     * media workers only. */
     struct sl_defer_queue flush;
 };
 
