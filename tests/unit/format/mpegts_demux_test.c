@@ -1261,6 +1261,48 @@ test_callback_error(void **state)
 
 
 /*
+ * The PES buffers of one demuxer share SL_TS_DEMUX_MEM_BUDGET: two video
+ * AUs near the cap in progress at once fit, a third one is dropped.
+ */
+static void
+test_memory_budget(void **state)
+{
+    struct got               g = {0};
+    struct sl_ts_demux_stats st;
+    struct tsw               w;
+    struct pmt_es            es[3] = {{SL_TS_ST_H264, 0x100, NULL, 0},
+                                      {SL_TS_ST_H264, 0x101, NULL, 0},
+                                      {SL_TS_ST_H264, 0x102, NULL, 0}};
+    size_t                   n = SL_NALU_MAX_AU_SIZE - 4096;
+    uint8_t                 *au = sl_malloc(n);
+
+    (void)state;
+    memset(au, 0xaa, n);
+    memcpy(au, "\0\0\0\1\x65", 5);
+    tsw_init(&w);
+    tsw_pat(&w, 1, 0x1000);
+    tsw_pmt(&w, 0x1000, 1, 0, es, 3);
+    for (uint16_t pid = 0x100; pid <= 0x102; pid++) {
+        tsw_pes(&w, pid, 0xe0, false, 3000, -1, au, n);
+    }
+    for (uint16_t pid = 0x100; pid <= 0x102; pid++) {
+        tsw_pes(&w, pid, 0xe0, false, 6000, -1, avc_p, sizeof(avc_p));
+    }
+    run(sl_dbuf_data(&w.b), w.b.len, 0, &g, &st);
+    assert_int_equal(st.pes_dropped, 1);
+    assert_int_equal(g.n, 5);
+    assert_int_equal(nth_of_track(&g, 0, 0)->len, n - 4 + 4);
+    assert_true(nth_of_track(&g, 0, 0)->key);
+    assert_int_equal(nth_of_track(&g, 1, 0)->len, n - 4 + 4);
+    assert_int_equal(nth_of_track(&g, 2, 0)->pts, 6000);
+    assert_true(nth_of_track(&g, 2, 0)->discont);
+    got_free(&g);
+    sl_dbuf_free(&w.b);
+    sl_free(au);
+}
+
+
+/*
  * Exactly two packets in one feed: the second one, left whole in the sync
  * stage when the lock is found, is not forgotten (a fuzzer find).
  */
@@ -1338,6 +1380,7 @@ main(void)
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_video_without_pts),
         cmocka_unit_test(test_two_packets_in_one_feed),
+        cmocka_unit_test(test_memory_budget),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
