@@ -926,7 +926,7 @@ pes_packet(struct sl_ts_demux *d, int i, bool pusi, const uint8_t *p, size_t n)
         return 0;
     }
     b = sl_dbuf_data(&e->buf) + e->carry;
-    if (len >= 3 && (b[0] != 0 || b[1] != 0 || b[2] != 1)) {
+    if (b[0] != 0 || b[1] != 0 || b[2] != 1) {
         pes_drop(d, e);
         return 0;
     }

@@ -8,7 +8,9 @@
  * form), then records [flags][len][len bytes] become one TS packet each on
  * the track flags & 3 (0x04 unit start, 0x08 discontinuity_indicator,
  * 0x10 skip a CC, 0x20 repeat the previous CC, 0x40 adaptation field with
- * a PCR), with a PAT and the PMT every 32 packets.
+ * a PCR, 0x80 the track changes kind in a new PMT version), with a PAT
+ * (network PID and a second program included) and the PMT every 32
+ * packets.
  *
  * The stream is demuxed once whole and once in chunks whose sizes come
  * from seed.  Properties: no crash or leak; every frame's bytes are inside
@@ -47,15 +49,16 @@ struct track_kind {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static void mix(struct run *r, const void *p, size_t n);
-static void on_tracks(void *ud, const struct sl_ts_track *t, int n);
-static int  on_frame(void *ud, const struct sl_ts_frame *f);
-static void demux(const uint8_t *p, size_t len, uint8_t seed, struct run *r,
-                  struct sl_ts_demux_stats *st);
-static void packet(struct sl_dbuf *b, uint16_t pid, uint8_t flags, uint8_t cc,
-                   const uint8_t *p, size_t n);
-static void section(struct sl_dbuf *b, uint16_t pid, uint8_t *s, size_t n,
-                    uint8_t *cc);
+static void   mix(struct run *r, const void *p, size_t n);
+static void   on_tracks(void *ud, const struct sl_ts_track *t, int n);
+static int    on_frame(void *ud, const struct sl_ts_frame *f);
+static void   demux(const uint8_t *p, size_t len, uint8_t seed, struct run *r,
+                    struct sl_ts_demux_stats *st);
+static void   packet(struct sl_dbuf *b, uint16_t pid, uint8_t flags, uint8_t cc,
+                     const uint8_t *p, size_t n);
+static void   section(struct sl_dbuf *b, uint16_t pid, uint8_t *s, size_t n,
+                      uint8_t *cc);
+static size_t pmt_build(uint8_t *pmt, const uint8_t sel[4], uint8_t version);
 static uint8_t *build(const uint8_t *p, size_t len, size_t *out_len);
 
 
@@ -251,34 +254,21 @@ section(struct sl_dbuf *b, uint16_t pid, uint8_t *s, size_t n, uint8_t *cc)
 }
 
 
-/* The stream described by a mode-1 body (see the top comment). */
-static uint8_t *
-build(const uint8_t *p, size_t len, size_t *out_len)
+/* The PMT of program 1 with the four tracks sel[] picks; its length. */
+static size_t
+pmt_build(uint8_t *pmt, const uint8_t sel[4], uint8_t version)
 {
-    static const uint8_t pat[16] = {0x00, 0xb0, 13, 0, 1,    0xc1,
-                                    0,    0,    0,  1, 0xf0, 0x00};
-    struct sl_dbuf       b;
-    uint8_t              pmt[12 + 4 * 16 + 4];
-    uint8_t              s[16];
-    size_t               pl = 12;
-    uint8_t              cc[5] = {0};
-    uint8_t              psi_cc[2] = {0};
-    size_t               records = 0;
-    uint8_t             *out;
+    size_t pl = 12;
 
-    if (len < 4) {
-        *out_len = 0;
-        return NULL;
-    }
-    memset(pmt, 0, sizeof(pmt));
+    memset(pmt, 0, 12);
     pmt[0] = 0x02;
     pmt[4] = 1;
-    pmt[5] = 0xc1;
+    pmt[5] = (uint8_t)(0xc1 | ((version & 0x1f) << 1));
     pmt[8] = 0xe1;
     pmt[10] = 0xf0;
     for (int i = 0; i < 4; i++) {
         const struct track_kind *k =
-            &kinds[p[i] % (sizeof(kinds) / sizeof(kinds[0]))];
+            &kinds[sel[i] % (sizeof(kinds) / sizeof(kinds[0]))];
 
         pmt[pl] = k->stream_type;
         pmt[pl + 1] = 0xe1;
@@ -290,18 +280,52 @@ build(const uint8_t *p, size_t len, size_t *out_len)
     }
     pmt[1] = (uint8_t)(0xb0 | ((pl + 4 - 3) >> 8));
     pmt[2] = (uint8_t)(pl + 4 - 3);
+    return pl + 4;
+}
+
+
+/* The stream described by a mode-1 body (see the top comment). */
+static uint8_t *
+build(const uint8_t *p, size_t len, size_t *out_len)
+{
+    /* Network PID, program 1 (followed), program 2 (ignored). */
+    static const uint8_t pat[24] = {0x00, 0xb0, 21, 0,    1,    0xc1, 0,
+                                    0,    0,    0,  0xe0, 0x10, 0,    1,
+                                    0xf0, 0x00, 0,  2,    0xf0, 0x01};
+    struct sl_dbuf       b;
+    uint8_t              pmt[12 + 4 * 16 + 4];
+    uint8_t              s[sizeof(pat)];
+    uint8_t              sel[4];
+    uint8_t              version = 0;
+    size_t               pl;
+    uint8_t              cc[4] = {0};
+    uint8_t              psi_cc[2] = {0};
+    size_t               records = 0;
+    uint8_t             *out;
+
+    if (len < 4) {
+        *out_len = 0;
+        return NULL;
+    }
+    memcpy(sel, p, 4);
+    pl = pmt_build(pmt, sel, version);
     p += 4;
     len -= 4;
-    sl_dbuf_init(&b, (MAX_RECORDS + MAX_RECORDS / 16 + 4) * PKT);
+    sl_dbuf_init(&b, (2 * MAX_RECORDS + 4) * PKT);
     while (len >= 2 && records < MAX_RECORDS) {
         uint8_t flags = p[0];
         size_t  n = p[1];
         int     t = flags & 3;
 
-        if (records % 32 == 0) {
+        if (flags & 0x80) {
+            /* The track changes kind: a new PMT version. */
+            sel[t]++;
+            pl = pmt_build(pmt, sel, ++version);
+        }
+        if (records % 32 == 0 || (flags & 0x80)) {
             memcpy(s, pat, sizeof(s));
             section(&b, SL_TS_PID_PAT, s, sizeof(s), &psi_cc[0]);
-            section(&b, 0x1000, pmt, pl + 4, &psi_cc[1]);
+            section(&b, 0x1000, pmt, pl, &psi_cc[1]);
         }
         p += 2;
         len -= 2;

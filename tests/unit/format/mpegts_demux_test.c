@@ -103,6 +103,32 @@ static void tsw_pes(struct tsw *w, uint16_t pid, uint8_t sid, bool bounded,
 static void put_ts(uint8_t *p, unsigned prefix, uint64_t v);
 static const struct rec *nth_of_track(const struct got *g, int track,
                                       size_t nth);
+static void   tsw_section(struct tsw *w, uint16_t pid, uint8_t *s, size_t n);
+static void   fixture_case(const char *ts, const char *txt, int64_t tol);
+static void   test_fixture_h264_aac(void **state);
+static void   test_fixture_h265_mp3(void **state);
+static void   test_fixture_ac3(void **state);
+static void   test_fixture_opus(void **state);
+static void   test_fixture_latm(void **state);
+static void   test_chunking_is_invisible(void **state);
+static void   test_garbage_prefix(void **state);
+static void   test_garbage_mid_stream(void **state);
+static void   test_cc_error(void **state);
+static void   test_duplicate_packet(void **state);
+static void   test_pts_wrap(void **state);
+static void   test_bad_crc(void **state);
+static void   test_pmt_version_change(void **state);
+static void   test_oversize_pes(void **state);
+static void   test_truncated_input(void **state);
+static void   test_klv(void **state);
+static size_t adts(uint8_t *p, size_t au, bool crc, uint8_t fill);
+static void   test_adts_across_pes(void **state);
+static void   test_latm_config_in_band(void **state);
+static void   test_callback_error(void **state);
+static void   test_malformed_psi(void **state);
+static void   test_memory_budget(void **state);
+static void   test_two_packets_in_one_feed(void **state);
+static void   test_video_without_pts(void **state);
 
 
 static void
@@ -1261,6 +1287,115 @@ test_callback_error(void **state)
 
 
 /*
+ * Malformed PSI with valid CRCs is counted and ignored: a PMT PID that is
+ * the null PID, lengths past the section end, a section over 1024 bytes,
+ * a pointer field past the packet; a section not yet applicable and a
+ * PMT of only unsupported streams give no tracks.
+ */
+static void
+test_malformed_psi(void **state)
+{
+    struct got               g = {0};
+    struct sl_ts_demux_stats st;
+    struct tsw               w;
+    struct pmt_es            es = {SL_TS_ST_H264, 0x100, NULL, 0};
+    struct pmt_es            mpeg2 = {0x02, 0x100, NULL, 0};
+    uint8_t                  s[64];
+    uint8_t                  pkt[184];
+
+    (void)state;
+    tsw_init(&w);
+    tsw_pat(&w, 1, SL_TS_PID_NULL);
+    /* PAT: section_length 1022 + 3 > the 1024 we keep. */
+    memset(pkt, 0, sizeof(pkt));
+    pkt[1] = 0x00;
+    pkt[2] = 0xb3;
+    pkt[3] = 0xfe;
+    tsw_packet(&w, SL_TS_PID_PAT, true, pkt, sizeof(pkt));
+    /* Pointer field past the payload. */
+    pkt[0] = 200;
+    tsw_packet(&w, SL_TS_PID_PAT, true, pkt, sizeof(pkt));
+    tsw_pat(&w, 1, 0x1000);
+    /* PMT: program_info_length past the end. */
+    memset(s, 0, sizeof(s));
+    s[0] = 0x02;
+    s[1] = 0xb0;
+    s[2] = 13;
+    s[4] = 1;
+    s[5] = 0xc1;
+    s[10] = 0xf0;
+    s[11] = 0x40;
+    tsw_section(&w, 0x1000, s, 16);
+    /* PMT: ES_info_length past the end. */
+    s[2] = 18;
+    s[11] = 0;
+    s[12] = SL_TS_ST_H264;
+    s[13] = 0xe1;
+    s[14] = 0x00;
+    s[15] = 0xf0;
+    s[16] = 0x20;
+    tsw_section(&w, 0x1000, s, 21);
+    /* Not applicable yet (current_next_indicator 0). */
+    s[5] = 0xc0;
+    s[16] = 0;
+    tsw_section(&w, 0x1000, s, 21);
+    assert_int_equal(w.b.len % PKT, 0);
+    tsw_pmt(&w, 0x1000, 1, 1, &mpeg2, 1);
+    tsw_pmt(&w, 0x1000, 1, 2, &es, 1);
+    run(sl_dbuf_data(&w.b), w.b.len, 0, &g, &st);
+    assert_int_equal(st.crc_errors, 0);
+    assert_int_equal(st.psi_errors, 5);
+    assert_int_equal(g.tracks_calls, 2);
+    assert_int_equal(g.ntracks, 1);
+    assert_int_equal(g.tracks[0].codec, SL_CODEC_H264);
+    got_free(&g);
+    sl_dbuf_free(&w.b);
+}
+
+
+/*
+ * The PES buffers of one demuxer share SL_TS_DEMUX_MEM_BUDGET: two video
+ * AUs near the cap in progress at once fit, a third one is dropped.
+ */
+static void
+test_memory_budget(void **state)
+{
+    struct got               g = {0};
+    struct sl_ts_demux_stats st;
+    struct tsw               w;
+    struct pmt_es            es[3] = {{SL_TS_ST_H264, 0x100, NULL, 0},
+                                      {SL_TS_ST_H264, 0x101, NULL, 0},
+                                      {SL_TS_ST_H264, 0x102, NULL, 0}};
+    size_t                   n = SL_NALU_MAX_AU_SIZE - 4096;
+    uint8_t                 *au = sl_malloc(n);
+
+    (void)state;
+    memset(au, 0xaa, n);
+    memcpy(au, "\0\0\0\1\x65", 5);
+    tsw_init(&w);
+    tsw_pat(&w, 1, 0x1000);
+    tsw_pmt(&w, 0x1000, 1, 0, es, 3);
+    for (uint16_t pid = 0x100; pid <= 0x102; pid++) {
+        tsw_pes(&w, pid, 0xe0, false, 3000, -1, au, n);
+    }
+    for (uint16_t pid = 0x100; pid <= 0x102; pid++) {
+        tsw_pes(&w, pid, 0xe0, false, 6000, -1, avc_p, sizeof(avc_p));
+    }
+    run(sl_dbuf_data(&w.b), w.b.len, 0, &g, &st);
+    assert_int_equal(st.pes_dropped, 1);
+    assert_int_equal(g.n, 5);
+    assert_int_equal(nth_of_track(&g, 0, 0)->len, n - 4 + 4);
+    assert_true(nth_of_track(&g, 0, 0)->key);
+    assert_int_equal(nth_of_track(&g, 1, 0)->len, n - 4 + 4);
+    assert_int_equal(nth_of_track(&g, 2, 0)->pts, 6000);
+    assert_true(nth_of_track(&g, 2, 0)->discont);
+    got_free(&g);
+    sl_dbuf_free(&w.b);
+    sl_free(au);
+}
+
+
+/*
  * Exactly two packets in one feed: the second one, left whole in the sync
  * stage when the lock is found, is not forgotten (a fuzzer find).
  */
@@ -1338,6 +1473,8 @@ main(void)
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_video_without_pts),
         cmocka_unit_test(test_two_packets_in_one_feed),
+        cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_malformed_psi),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@ slices of the FFmpeg fixtures, clean and damaged (garbage, a lost packet,
 a duplicate, timestamps near the 33-bit wrap, a bad CRC); mode 1 with
 harness-built streams whose PES carry each codec's framing, including
 the edge cases the unit tests cover (ADTS cut across PES, CRC headers,
-LATM with in-band config, Opus trims, KLV cells, PTS+DTS, no PTS).
+LATM with in-band config of both versions, Opus trims, KLV cells, PTS+DTS,
+no PTS, PMT changes).  Files named crash* are fuzzer finds and are kept.
 """
 import os
 import struct
@@ -113,10 +114,42 @@ def opus_au(packet, trims=False, ext=b""):
     return out + packet
 
 
+class Bits:
+    def __init__(self):
+        self.v = 0
+        self.n = 0
+
+    def put(self, n, v):
+        self.v = (self.v << n) | (v & ((1 << n) - 1))
+        self.n += n
+
+    def bytes(self):
+        pad = (8 - self.n % 8) % 8
+        return ((self.v << pad).to_bytes((self.n + pad) // 8, "big"))
+
+
+def loas_v1(aus):
+    """A LOAS frame: audioMuxVersion 1, ASC with ascLen, len(aus) AUs."""
+    w = Bits()
+    for n, v in ((1, 0), (1, 1), (1, 0), (2, 0), (8, 0xFF), (1, 1),
+                 (6, len(aus) - 1), (4, 0), (3, 0), (2, 0), (8, 20),
+                 (5, 2), (4, 4), (4, 1), (3, 0), (4, 0), (3, 0), (8, 0xFF),
+                 (1, 1), (2, 0), (8, 16), (1, 1), (8, 0x55)):
+        w.put(n, v)
+    for au in aus:
+        w.put(8, len(au))
+        for c in au:
+            w.put(8, c)
+    w.put(16, 0xABCD)  # otherDataBits
+    el = w.bytes()
+    return bytes([0x56, 0xE0 | (len(el) >> 8), len(el) & 0xFF]) + el
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        os.remove(os.path.join(OUT, f))
+        if not f.startswith("crash"):  # fuzzer finds stay
+            os.remove(os.path.join(OUT, f))
     h264 = fixture("h264_aac.ts")
     h265 = fixture("h265_mp3.ts")
     ac3 = fixture("ac3.ts")
@@ -187,6 +220,15 @@ def main():
           + records(2, pes(0xBD, opus_au(b"\xfc" + b"x" * 300, trims=True)
                            + opus_au(b"\x4b\x01\x02", ext=b"ext"), 7000))
           + records(3, pes(0xBD, b"\x7f\xe0\xff\xff", 8000)))
+    write("built_latm_v1", 1, 13, bytes([LATM, LATM, LATM, LATM])
+          + records(0, pes(0xC0, loas_v1([b"xyz", b"w"])
+                           + loas_v1([b"abc", b"defg"]), 1000))
+          + records(1, pes(0xC0, loas_v1([b"p" * 300]), 2000)))
+    write("built_pmt_change", 1, 14, bytes([H264, ADTS, KLVA, OPUS])
+          + records(0, v[0][:600]) + records(1, a[0][:170])
+          + records(0, v[1], 0x80) + records(2, v[2], 0x80)
+          + records(1, a[1][:170]) + records(1, a[2], 0x80)
+          + records(3, v[3]))
     cells = (b"\x00\x00\x80\x00\x03abc" + b"\x00\x01\x40\x00\x02de")
     write("built_klv", 1, 9, bytes([KLVA, KLV_SYNC, KLVA, H264])
           + records(0, pes(0xBD, b"\x06\x0e\x2b\x34" + b"k" * 40))
