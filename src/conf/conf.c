@@ -569,23 +569,6 @@ validate_path(const struct sl_path_conf *p, char *err, size_t errlen)
     if (rc < 0) {
         return rc;
     }
-    {
-        /* libsrt's own bounds for a passphrase. */
-        const char *pw[2] = {p->srt_publish_passphrase, p->srt_read_passphrase};
-        const char *key[2] = {"srtPublishPassphrase", "srtReadPassphrase"};
-
-        for (int i = 0; i < 2; i++) {
-            size_t n = pw[i] == NULL ? 0 : strlen(pw[i]);
-
-            if (n > 0 && (n < 10 || n > 79)) {
-                sl_snprintf(err, errlen,
-                            "invalid '%s': must be between 10 and 79 "
-                            "characters",
-                            key[i]);
-                return SL_EINVAL;
-            }
-        }
-    }
     if ((p->flags & SL_PATH_REGEX) != 0 && p->run_on_init[0] != '\0') {
         sl_snprintf(err, errlen,
                     "a path with a regular expression does not support "
