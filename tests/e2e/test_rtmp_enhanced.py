@@ -372,3 +372,24 @@ def test_ertmp_vp9_opus_publish(srv, logdir, clips):
     a = st.audio_md5s(srv.url('live/vp9'), logdir, 'rtsp_opus', 'tcp',
                       packets=150)
     st.check_audio_run(clips.opus_md5, a, 100)
+
+
+def test_ertmp_publish_to_the_end(srv, logdir, clips):
+    """An E-RTMP VP9 + Opus publisher that plays its clip once and ends with
+    a video SequenceEnd: the reader gets intact frames until the stream
+    ends, then NetStream.Play.UnpublishNotify and a close; the publisher
+    leaves without an error and the server stays up."""
+    url = srv.rtmp_url('live/once')
+    p = publish_ertmp(url, logdir, 'pub_once', clips.vp9_ivf, clips.vp9_mp4,
+                      clips.opus_ogg, loops=1)
+    st.wait_rtsp_stream(srv, 'live/once', p)
+    got = ertmp_read(url, logdir, 'ertmp_once', frames=500, secs=15)
+    rep = got.report
+    assert not rep.get('errors'), rep
+    assert rep['closed'], rep
+    assert 'NetStream.Play.UnpublishNotify' in rep['status'], rep['status']
+    check_video(clips.vp9_md5, got, 'E-RTMP VP9 until its end', p, srv.proc)
+    assert p.wait(10) == 0, p.tail()
+    pub = json.loads(p.log_text().strip().splitlines()[-1])
+    assert pub['error'] is None and pub['video_sent'] == 125, pub
+    assert srv.alive()
