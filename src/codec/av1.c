@@ -444,3 +444,80 @@ sl_av1_config_build(struct sl_dbuf *out, const uint8_t *seq_obu, size_t len)
     sl_dbuf_commit(out, total);
     return 0;
 }
+
+
+int
+sl_av1_tu_normalize(const uint8_t *tu, size_t len, bool td, struct sl_dbuf *out)
+{
+    size_t   off = 0, total = td ? 2 : 0, kept = 0, tds = 0;
+    bool     as_is = true;
+    uint8_t *d;
+
+    if (len > SL_AV1_MAX_TU_SIZE) {
+        return SL_ELIMIT;
+    }
+    /* First pass: validate, size the result, see whether tu has it. */
+    while (off < len) {
+        struct sl_av1_obu o;
+
+        if (sl_av1_obu_parse(tu + off, len - off, &o) < 0) {
+            return SL_EBADDATA;
+        }
+        if (o.type == SL_AV1_OBU_TEMPORAL_DELIMITER) {
+            /* Only a sized one leading the unit can stay, and only with
+             * td. */
+            if (!td || off != 0 || !o.has_size || o.payload_len != 0) {
+                as_is = false;
+            }
+            tds++;
+        } else {
+            if (!o.has_size) {
+                as_is = false;
+            }
+            total += o.has_size
+                         ? o.len
+                         : o.header_len + sl_av1_leb128_size(o.payload_len)
+                               + o.payload_len;
+            kept++;
+        }
+        off += o.len;
+    }
+    if (kept == 0) {
+        return SL_ENOTFOUND;
+    }
+    if (as_is && (td ? tds == 1 : tds == 0)) {
+        return 0;
+    }
+    d = sl_dbuf_reserve(out, total);
+    if (d == NULL) {
+        return SL_ELIMIT;
+    }
+    /* Second pass: cannot fail, every OBU parsed above. */
+    if (td) {
+        *d++ = SL_AV1_OBU_TEMPORAL_DELIMITER << 3 | 0x02;
+        *d++ = 0;
+    }
+    for (off = 0; off < len;) {
+        struct sl_av1_obu o;
+
+        sl_av1_obu_parse(tu + off, len - off, &o);
+        off += o.len;
+        if (o.type == SL_AV1_OBU_TEMPORAL_DELIMITER) {
+            continue;
+        }
+        if (o.has_size) {
+            memcpy(d, o.data, o.len); /* keeps its size field's encoding */
+            d += o.len;
+            continue;
+        }
+        memcpy(d, o.data, o.header_len);
+        d[0] |= 0x02;
+        d += o.header_len;
+        d += sl_av1_leb128_write(d, o.payload_len,
+                                 sl_av1_leb128_size(o.payload_len));
+        memcpy(d, o.payload, o.payload_len);
+        d += o.payload_len;
+    }
+    sl_dbuf_commit(out, total);
+    return 1;
+}

@@ -154,6 +154,21 @@ int sl_av1_tu_seq_header(const uint8_t *tu, size_t len, struct sl_av1_obu *obu);
 bool sl_av1_tu_is_key(const uint8_t *tu, size_t len);
 
 /*
+ * Rewrites a temporal unit into the form Sluice's frames carry: every OBU
+ * with obu_has_size_field = 1 and no temporal delimiter; with td, a single
+ * temporal delimiter goes first (the form E-RTMP readers are sent: the AV1
+ * specification starts every temporal unit with one, and FFmpeg's readers
+ * expect it).  Other OBUs keep their order and bytes.
+ *
+ * Returns 1 when the rewritten unit was appended to out, 0 when tu already
+ * has exactly that form (out untouched: use tu as it is), SL_ENOTFOUND when
+ * nothing but temporal delimiters is left, SL_EBADDATA for a malformed
+ * unit, or SL_ELIMIT (SL_AV1_MAX_TU_SIZE, or out's cap).  On error out is
+ * unchanged.
+ */
+int sl_av1_tu_normalize(const uint8_t *tu, size_t len, bool td,
+                        struct sl_dbuf *out);
+/*
  * Parses an AV1CodecConfigurationRecord ("av1C" payload).  Returns 0 or
  * SL_EBADDATA (marker/version not 1, shorter than 4 bytes, configOBUs that
  * do not split into OBUs); *out is untouched on failure.

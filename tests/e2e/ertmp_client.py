@@ -10,14 +10,20 @@ librtmp predate it), so the tests read H.265 over RTMP with this one:
   ertmp_client.py URL OUT [--fourcc hvc1,av01,vp09,Opus | --no-fourcc]
                   [--frames N] [--secs S]
   ertmp_client.py publish-hevc URL FILE.h265 [--loops N]
+  ertmp_client.py publish URL [--video FILE.ivf --video-config FILE.mp4]
+                  [--audio FILE.ogg] [--loops N]
 
   URL   rtmp://host:port/app[/stream...][?query] (or rtmps://, no certificate
         check): tcUrl = rtmp://host:port/app, play name = the rest + query,
         as ffmpeg splits it.
-  OUT   the video elementary stream in Annex-B: parameter sets from the
-        sequence header (avcC / hvcC) then every frame's length-prefixed
-        NAL units with start codes. `ffmpeg -f hevc -i OUT` (or -f h264)
-        decodes it.
+  OUT   the video elementary stream. H.264/H.265 in Annex-B: parameter
+        sets from the sequence header (avcC / hvcC) then every frame's
+        length-prefixed NAL units with start codes (`ffmpeg -f hevc -i OUT`
+        or -f h264 decodes it). AV1 and VP9 as IVF (one temporal unit or
+        frame per IVF frame, millisecond timestamps), from the first
+        keyframe on. Audio is not written: the report lists the MD5 of
+        every AAC/MP3/Opus frame instead (audio_md5), and the sequence
+        starts it got (video_config, audio_config, hex).
 
 It sends `connect` with `fourCcList` (AMF0 strict array) unless --no-fourcc,
 then createStream and play; parses the chunk stream (Set Chunk Size, Abort,
@@ -34,6 +40,16 @@ publish-hevc sends an H.265 Annex-B file (e.g. `ffmpeg -i h265_aac.mp4 -map
 0:v -c copy -bsf:v hevc_mp4toannexb -f hevc x.h265`) as Enhanced RTMP, in
 real time: hvcC built from the first VPS/SPS/PPS, keyframes as CodedFrames,
 the rest as CodedFramesX (see publish_hevc()).
+
+publish sends AV1 or VP9 from an IVF file and/or Opus from an Ogg file as
+Enhanced RTMP, in real time, interleaved by timestamp (see publish_media()):
+onMetaData with FourCC codec ids, a video SequenceStart whose body is the
+av1C / vpcC box payload of --video-config (an MP4 of the same stream, e.g.
+`ffmpeg -i x.ivf -c copy x.mp4`; vpcC keeps its FullBox version and flags,
+as E-RTMP carries it), an audio SequenceStart with the Ogg's OpusHead, then
+video keyframes as CodedFrames (frame type key) and other frames as
+CodedFramesX (frame type inter), every Opus packet as CodedFrames, and a
+video SequenceEnd at the end.
 """
 
 import hashlib
@@ -74,6 +90,9 @@ PT_MULTITRACK = 6
 PT_MODEX = 7
 
 START_CODE = b'\x00\x00\x00\x01'
+
+# E-RTMP FourCC -> IVF FourCC
+IVF_FOURCC = {'av01': b'AV01', 'vp09': b'VP90'}
 
 
 class RtmpError(Exception):
@@ -626,7 +645,10 @@ class Player:
         self.audio_msgs = 0
         self.video_tags = {}       # kind -> count, e.g. 'ex:hvc1:1', 'avc:1'
         self.audio_formats = {}    # 'aac', 'mp3', 'ex:Opus', ...
-        self.audio_md5 = []        # MD5 of each AAC/MP3 frame (not headers)
+        self.audio_md5 = []        # MD5 of each AAC/MP3/Opus frame
+        self.video_config = None   # hex of the last video sequence start
+        self.audio_config = None   # hex of the last audio sequence start
+        self.ivf_frames = 0        # IVF frames written (AV1, VP9)
         self.status = []           # onStatus codes in order
         self.metadata = None
         self.errors = []
@@ -647,6 +669,7 @@ class Player:
         self.frames += 1
 
     def _seq(self, fourcc, rec):
+        self.video_config = rec.hex()
         if fourcc in ('hvc1', 'hev1'):
             self.nls, self.params = hvcc_to_annexb(rec)
         elif fourcc == 'avc1':
@@ -703,11 +726,34 @@ class Player:
             self.video_tags[kind] = self.video_tags.get(kind, 0) + 1
 
     def _coded(self, fourcc, body, key, ts):
+        if fourcc in IVF_FOURCC:
+            self._ivf_frame(fourcc, body, key, ts)
+            return
         if fourcc not in ('hvc1', 'hev1', 'avc1'):
             return  # counted only
         if self.first_video_ts is None:
             self.first_video_ts = ts
         self._frame(body, key)
+
+    def _ivf_frame(self, fourcc, body, key, ts):
+        """AV1/VP9: one IVF frame per message, from the first keyframe."""
+        if not self.started:
+            if not key:
+                return
+            self.started = True
+            self.first_video_ts = ts
+            w = int((self.metadata or {}).get('width') or 0)
+            h = int((self.metadata or {}).get('height') or 0)
+            self.out.write(ivf_header(IVF_FOURCC[fourcc], w, h, 0))
+        self.out.write(struct.pack('<IQ', len(body), ts) + body)
+        self.ivf_frames += 1
+        self.frames += 1
+
+    def finish_ivf(self):
+        """Writes the frame count into the IVF header."""
+        if self.ivf_frames:
+            self.out.seek(24)
+            self.out.write(struct.pack('<I', self.ivf_frames))
 
     def on_audio(self, d):
         self.audio_msgs += 1
@@ -721,8 +767,18 @@ class Player:
         self.audio_formats[name] = self.audio_formats.get(name, 0) + 1
         if fmt == 10 and len(d) > 2 and d[1] == 1:
             self.audio_md5.append(hashlib.md5(d[2:]).hexdigest())
+        elif fmt == 10 and len(d) > 2 and d[1] == 0:
+            self.audio_config = d[2:].hex()
         elif fmt == 2:
             self.audio_md5.append(hashlib.md5(d[1:]).hexdigest())
+        elif fmt == 9 and len(d) >= 5:
+            pt = d[0] & 0x0f
+            kind = f'{name}:{pt}'
+            self.audio_formats[kind] = self.audio_formats.get(kind, 0) + 1
+            if pt == PT_SEQUENCE_START:
+                self.audio_config = d[5:].hex()
+            elif pt == PT_CODED_FRAMES:
+                self.audio_md5.append(hashlib.md5(d[5:]).hexdigest())
 
     # -- running
 
@@ -768,6 +824,7 @@ class Player:
             finally:
                 if self.conn:
                     self.conn.close()
+                self.finish_ivf()
         self.elapsed = time.monotonic() - t0
         return self.report()
 
@@ -796,6 +853,8 @@ class Player:
             'video_tags': self.video_tags,
             'audio_formats': self.audio_formats,
             'audio_md5': self.audio_md5,
+            'video_config': self.video_config,
+            'audio_config': self.audio_config,
             'status': self.status,
             'metadata': self.metadata,
             'closed': self.closed,
@@ -936,6 +995,208 @@ def publish_hevc(url, es_path, loops=1, fps=25.0, timeout=10.0):
     return rep
 
 
+# ---------------------------------------------------------------- AV1, VP9, Opus
+
+def ivf_header(fourcc, width, height, frames, rate=1000, scale=1):
+    """A 32-byte IVF file header (timebase scale/rate seconds)."""
+    return (b'DKIF' + struct.pack('<HH', 0, 32) + fourcc
+            + struct.pack('<HHIII', width, height, rate, scale, frames)
+            + b'\x00' * 4)
+
+
+def read_ivf(path):
+    """(fourcc, [(ms, frame bytes)]) of an IVF file."""
+    data = open(path, 'rb').read()
+    if data[:4] != b'DKIF':
+        raise RtmpError(f'{path}: not an IVF file')
+    hlen = struct.unpack_from('<H', data, 6)[0]
+    fourcc = data[8:12]
+    rate, scale = struct.unpack_from('<II', data, 16)
+    frames, pos = [], hlen
+    while pos + 12 <= len(data):
+        size, pts = struct.unpack_from('<IQ', data, pos)
+        pos += 12
+        frames.append((pts * 1000 * scale // rate, data[pos:pos + size]))
+        pos += size
+    return fourcc, frames
+
+
+def mp4_box_payload(path, name):
+    """The payload of the first `name` box inside the moov box of an MP4
+    (e.g. av1C, vpcC with its FullBox version and flags)."""
+    data = open(path, 'rb').read()
+    pos = 0
+    while pos + 8 <= len(data):
+        size, typ = struct.unpack_from('>I4s', data, pos)
+        if size < 8:
+            break
+        if typ == b'moov':
+            moov = data[pos:pos + size]
+            i = moov.find(name.encode())
+            if i < 4:
+                break
+            n = struct.unpack_from('>I', moov, i - 4)[0]
+            return moov[i + 4:i - 4 + n]
+        pos += size
+    raise RtmpError(f'{path}: no {name} box in moov')
+
+
+def read_ogg_packets(path):
+    """The packets of the first logical stream of an Ogg file."""
+    data = open(path, 'rb').read()
+    pos, packets, cur = 0, [], b''
+    while pos + 27 <= len(data):
+        if data[pos:pos + 4] != b'OggS':
+            raise RtmpError(f'{path}: lost Ogg sync at {pos}')
+        nseg = data[pos + 26]
+        lacing = data[pos + 27:pos + 27 + nseg]
+        pos += 27 + nseg
+        for n in lacing:
+            cur += data[pos:pos + n]
+            pos += n
+            if n < 255:
+                packets.append(cur)
+                cur = b''
+    return packets
+
+
+def opus_samples(packet):
+    """48 kHz samples in an Opus packet (RFC 6716 3.1)."""
+    toc = packet[0]
+    config = toc >> 3
+    if config < 12:
+        per = (480, 960, 1920, 2880)[config & 3]
+    elif config < 16:
+        per = (480, 960)[config & 1]
+    else:
+        per = (120, 240, 480, 960)[config & 3]
+    code = toc & 3
+    count = 1 if code == 0 else 2 if code in (1, 2) else packet[1] & 0x3f
+    return per * count
+
+
+def av1_is_key(tu):
+    """A temporal unit with a sequence header OBU (encoders repeat it on
+    every keyframe; enough for the test clips)."""
+    pos = 0
+    while pos < len(tu):
+        h = tu[pos]
+        typ, ext, has_size = (h >> 3) & 15, (h >> 2) & 1, (h >> 1) & 1
+        pos += 1 + ext
+        size = len(tu) - pos
+        if has_size:
+            size, shift = 0, 0
+            while True:
+                b = tu[pos]
+                pos += 1
+                size |= (b & 0x7f) << shift
+                shift += 7
+                if not b & 0x80:
+                    break
+        if typ == 1:
+            return True
+        pos += size
+    return False
+
+
+def vp9_is_key(frame):
+    """VP9 uncompressed header: frame_marker, profile, show_existing_frame,
+    frame_type (0 = key)."""
+    b = frame[0]
+    profile = ((b >> 5) & 1) | (((b >> 4) & 1) << 1)
+    bit = 3 if profile < 3 else 2  # the reserved zero bit of profile 3
+    if (b >> bit) & 1:  # show_existing_frame
+        return False
+    return ((b >> (bit - 1)) & 1) == 0
+
+
+def publish_media(url, video=None, video_config=None, audio=None, loops=1,
+                  timeout=10.0):
+    """Publishes AV1/VP9 (IVF) and/or Opus (Ogg) as Enhanced RTMP in real
+    time (see the module docstring). Returns a report dict."""
+    msgs = []  # (ms, order, kind, payload)
+    meta = {}
+    vfourcc = None
+    duration = 0
+    if video:
+        ivf_fourcc, frames = read_ivf(video)
+        vfourcc = {b'AV01': b'av01', b'VP90': b'vp09'}[ivf_fourcc]
+        key_of = av1_is_key if vfourcc == b'av01' else vp9_is_key
+        step = frames[1][0] - frames[0][0] if len(frames) > 1 else 40
+        duration = max(duration, frames[-1][0] + step)
+        box = 'av1C' if vfourcc == b'av01' else 'vpcC'
+        vcfg = mp4_box_payload(video_config, box)
+        meta['videocodecid'] = float(struct.unpack('>I', vfourcc)[0])
+        vframes = [(ms, key_of(f), f) for ms, f in frames]
+    if audio:
+        packets = read_ogg_packets(audio)
+        if not packets or not packets[0].startswith(b'OpusHead'):
+            raise RtmpError(f'{audio}: no OpusHead')
+        head, apackets, t = packets[0], [], 0
+        for pkt in packets[1:]:
+            if pkt.startswith(b'OpusTags'):
+                continue
+            apackets.append((t * 1000 // 48000, pkt))
+            t += opus_samples(pkt)
+        duration = max(duration, t * 1000 // 48000)
+        meta['audiocodecid'] = float(struct.unpack('>I', b'Opus')[0])
+    for n in range(loops):
+        base = n * duration
+        if video:
+            for ms, key, f in vframes:
+                if key:
+                    tag = bytes([0x80 | 0x10 | PT_CODED_FRAMES]) + vfourcc + f
+                else:
+                    tag = bytes([0x80 | 0x20 | PT_CODED_FRAMES_X]) \
+                        + vfourcc + f
+                msgs.append((base + ms, 1, VIDEO, tag))
+        if audio:
+            for ms, pkt in apackets:
+                msgs.append((base + ms, 0, AUDIO,
+                             bytes([0x90 | PT_CODED_FRAMES]) + b'Opus' + pkt))
+    msgs.sort(key=lambda m: (m[0], m[1]))
+    rep = {'url': url, 'status': [], 'video_sent': 0, 'audio_sent': 0,
+           'error': None}
+    c = None
+    try:
+        c, sid = open_stream(url, 'publish', timeout=timeout)
+        info = c.wait_status(time.monotonic() + timeout)
+        rep['status'].append(info.get('code'))
+        if info.get('code') != 'NetStream.Publish.Start':
+            rep['error'] = f'publish refused: {info}'
+            return rep
+        c.send_message(4, DATA_AMF0, sid, 0,
+                       amf0_encode('@setDataFrame') + amf0_encode('onMetaData')
+                       + amf0_encode(meta))
+        if video:
+            c.send_message(6, VIDEO, sid, 0,
+                           bytes([0x90 | PT_SEQUENCE_START]) + vfourcc + vcfg)
+        if audio:
+            c.send_message(4, AUDIO, sid, 0,
+                           bytes([0x90 | PT_SEQUENCE_START]) + b'Opus' + head)
+        t0 = time.monotonic()
+        last = 0
+        for ms, _, kind, payload in msgs:
+            wait = t0 + ms / 1000 - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            c.send_message(6 if kind == VIDEO else 4, kind, sid, ms, payload)
+            rep['video_sent' if kind == VIDEO else 'audio_sent'] += 1
+            last = ms
+        if video:
+            c.send_message(6, VIDEO, sid, last,
+                           bytes([0x90 | PT_SEQUENCE_END]) + vfourcc)
+        time.sleep(0.5)
+    except (RtmpError, OSError) as e:
+        rep['error'] = f'{type(e).__name__}: {e}'
+    except KeyboardInterrupt:
+        rep['stopped'] = True  # SIGINT: how tests stop a looping publisher
+    finally:
+        if c:
+            c.close()
+    return rep
+
+
 def _jsonable(v):
     if isinstance(v, dict):
         return {k: _jsonable(x) for k, x in v.items()}
@@ -957,6 +1218,22 @@ def main(argv):
         ap.add_argument('--loops', type=int, default=1)
         a = ap.parse_args(argv[1:])
         rep = publish_hevc(a.url, a.es, loops=a.loops)
+        print(json.dumps(rep), flush=True)
+        return 0 if not rep['error'] else 1
+    if argv[:1] == ['publish']:
+        ap = argparse.ArgumentParser(
+            prog='ertmp_client.py publish',
+            description='publish AV1/VP9 (IVF) and Opus (Ogg) as E-RTMP')
+        ap.add_argument('url')
+        ap.add_argument('--video')
+        ap.add_argument('--video-config')
+        ap.add_argument('--audio')
+        ap.add_argument('--loops', type=int, default=1)
+        a = ap.parse_args(argv[1:])
+        if a.video and not a.video_config:
+            ap.error('--video needs --video-config')
+        rep = publish_media(a.url, a.video, a.video_config, a.audio,
+                            loops=a.loops)
         print(json.dumps(rep), flush=True)
         return 0 if not rep['error'] else 1
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])

@@ -57,6 +57,9 @@ sl_rtp_depack_new(const struct sl_rtp_format *f)
     case SL_CODEC_AAC_LATM:
         d->type = &sl_rtp_depack_latm;
         break;
+    case SL_CODEC_VP9:
+        d->type = &sl_rtp_depack_vp9;
+        break;
     default:
         d->type = &depack_simple;
         break;

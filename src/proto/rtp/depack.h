@@ -12,6 +12,8 @@
  *                  length; parameter sets appear where they were in-band
  *                  (nothing is inserted).
  *   AAC (mpeg4-generic and LATM): one raw AU, no ADTS header.
+ *   VP9: one frame, or a superframe when a picture has several (spatial
+ *         layers); key from the frame header.
  *   Opus: one packet.  G.711: the payload bytes.
  *   Anything else (generic): the RTP payload as is, key = true.
  *
@@ -43,8 +45,8 @@ struct sl_rtp_depack;
 
 /*
  * Creates a depacketizer for f (copied).  Codecs without a dedicated
- * depacketizer (AV1, VP8, VP9, M-JPEG, MPEG-4/1/2 video, MP3, AC-3, G.722,
- * LPCM, KLV, MPEG-TS, generic) pass payloads through.  Never returns NULL.
+ * depacketizer (AV1, VP8, M-JPEG, MPEG-4/1/2 video, MP3, AC-3, G.722, LPCM,
+ * KLV, MPEG-TS, generic) pass payloads through.  Never returns NULL.
  */
 struct sl_rtp_depack *sl_rtp_depack_new(const struct sl_rtp_format *f);
 /* Frees *d (with any partial AU) and sets it to NULL; NULL is a no-op. */

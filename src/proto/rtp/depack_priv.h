@@ -50,6 +50,7 @@ extern const struct sl_rtp_depack_type sl_rtp_depack_h264;
 extern const struct sl_rtp_depack_type sl_rtp_depack_h265;
 extern const struct sl_rtp_depack_type sl_rtp_depack_aac;
 extern const struct sl_rtp_depack_type sl_rtp_depack_latm;
+extern const struct sl_rtp_depack_type sl_rtp_depack_vp9;
 
 
 void sl_rtp_nalasm_init(struct sl_rtp_nalasm *a, bool h265);

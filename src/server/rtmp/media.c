@@ -5,12 +5,16 @@
 #include "format/flv.h"
 #include "proto/rtmp/chunk.h"
 #include "codec/aac.h"
+#include "codec/av1.h"
 #include "codec/codec.h"
 #include "codec/h264.h"
 #include "codec/h265.h"
+#include "codec/opus.h"
+#include "codec/vp9.h"
 #include "base/alloc.h"
 #include "base/bytes.h"
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/time.h"
 
 #include <string.h>
@@ -19,6 +23,7 @@
 #define TRACKS_DEADLINE_NS (2 * SL_NS_PER_SEC)
 #define PENDING_VIDEO      0 /* temporary track ids before the stream */
 #define PENDING_AUDIO      1
+#define OPUS_CLOCK         48000 /* RTP's Opus clock, whatever the rate */
 
 
 static void           maybe_create_stream(struct rtmp_conn *c, bool force);
@@ -26,8 +31,19 @@ static void           emit(struct rtmp_conn *c, struct sl_frame *f);
 static void           store_params(struct rtmp_conn *c);
 static struct sl_buf *avcc4(const uint8_t *p, size_t len, int length_size,
                             size_t *out_len);
-static void           on_reader_frames(struct sl_reader *r);
-static void           on_reader_close(struct sl_reader *r, int reason);
+static void video_config(struct rtmp_conn *c, const struct sl_flv_video *v);
+static void video_frame(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+                        const struct sl_flv_video *v);
+static bool ex_key(const struct sl_flv_video *v, const uint8_t *p, size_t len);
+static void inband_config(struct rtmp_conn *c, const uint8_t *p, size_t len);
+static void audio_opus(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+                       const struct sl_flv_audio *a);
+static void audio_classic(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+                          const struct sl_flv_audio *a);
+static void on_reader_frames(struct sl_reader *r);
+static void on_reader_close(struct sl_reader *r, int reason);
+static void fill_opus(struct sl_track *t, const struct rtmp_conn *c);
+static uint64_t config_hash(const uint8_t *p, size_t len);
 
 
 static bool
@@ -71,11 +87,166 @@ video_config(struct rtmp_conn *c, const struct sl_flv_video *v)
         keep(c->sps, &c->sps_len, cfg.sps[0], cfg.sps_len[0], sizeof(c->sps));
         keep(c->pps, &c->pps_len, cfg.pps[0], cfg.pps_len[0], sizeof(c->pps));
         c->video.length_size = cfg.length_size;
+    } else if (v->codec == SL_CODEC_AV1) {
+        struct sl_av1_config cfg;
+        struct sl_av1_obu    o;
+
+        /* configOBUs may be empty: the sequence header then comes with
+         * the first key unit (inband_config). */
+        if (sl_av1_config_parse(v->data, v->len, &cfg) < 0) {
+            sl_log_warn(&c->log, "invalid AV1 sequence start");
+            return;
+        }
+        if (cfg.config_obus_len == 0
+            || sl_av1_tu_seq_header(cfg.config_obus, cfg.config_obus_len, &o)
+                   < 0
+            || !keep(c->sps, &c->sps_len, o.data, o.len, sizeof(c->sps)))
+        {
+            return;
+        }
+    } else if (v->codec == SL_CODEC_VP9) {
+        const uint8_t       *p = v->data;
+        size_t               n = v->len;
+        struct sl_vp9_config cfg;
+
+        /* The record behind its FullBox header (version 1, flags 0), as
+         * E-RTMP writers send it; a bare record is accepted too (its third
+         * byte, the bit depth, is never 0). */
+        if (n >= 12 && p[0] == 1 && p[1] == 0 && p[2] == 0 && p[3] == 0) {
+            p += 4;
+            n -= 4;
+        }
+        if (sl_vp9_config_parse(p, n, &cfg) < 0
+            || !keep(c->sps, &c->sps_len, p, 8, sizeof(c->sps)))
+        {
+            sl_log_warn(&c->log, "invalid VP9 sequence start");
+            return;
+        }
     } else {
         return;
     }
     c->video.config = true;
     store_params(c);
+}
+
+
+/*
+ * E-RTMP's frame type says key or inter.  Publishers that leave it unset
+ * (gortmplib writes 0 for AV1 and VP9) get the bitstream's answer.
+ */
+static bool
+ex_key(const struct sl_flv_video *v, const uint8_t *p, size_t len)
+{
+    if (v->frame_type == SL_FLV_FRAME_INTER
+        || v->frame_type == SL_FLV_FRAME_DISPOSABLE)
+    {
+        return false;
+    }
+    if (v->key) {
+        return true;
+    }
+    return v->codec == SL_CODEC_AV1 ? sl_av1_tu_is_key(p, len)
+                                    : sl_vp9_is_key(p, len);
+}
+
+
+/*
+ * An AV1 or VP9 keyframe's own configuration: AV1 repeats the sequence
+ * header in every key unit (kept each time, as for H.264 parameter sets);
+ * a VP9 keyframe gives the vpcC when the sequence start gave none.
+ */
+static void
+inband_config(struct rtmp_conn *c, const uint8_t *p, size_t len)
+{
+    if (c->video.codec == SL_CODEC_AV1) {
+        struct sl_av1_obu o;
+
+        if (sl_av1_tu_seq_header(p, len, &o) < 0
+            || !keep(c->sps, &c->sps_len, o.data, o.len, sizeof(c->sps)))
+        {
+            return;
+        }
+    } else {
+        struct sl_vp9_frame h;
+        struct sl_dbuf      b;
+
+        if (c->video.config || sl_vp9_frame_parse(p, len, &h) < 0) {
+            return;
+        }
+        sl_dbuf_init(&b, sizeof(c->sps));
+        if (sl_vp9_config_build(&b, &h) < 0
+            || !keep(c->sps, &c->sps_len, sl_dbuf_data(&b), b.len,
+                     sizeof(c->sps)))
+        {
+            sl_dbuf_free(&b);
+            return;
+        }
+        sl_dbuf_free(&b);
+    }
+    c->video.config = true;
+    store_params(c);
+}
+
+
+/* A coded video frame into a frame (AVCC for H.264/H.265, a normalised
+ * temporal unit for AV1, the frame or superframe for VP9). */
+static void
+video_frame(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+            const struct sl_flv_video *v)
+{
+    struct sl_buf   *b = NULL;
+    struct sl_frame *f;
+    struct sl_dbuf   tu;
+    size_t           n = 0;
+    bool             key = v->key;
+    int              rc;
+
+    switch (v->codec) {
+    case SL_CODEC_H264:
+    case SL_CODEC_H265:
+        b = avcc4(v->data, v->len,
+                  c->video.length_size ? c->video.length_size : 4, &n);
+        break;
+    case SL_CODEC_AV1:
+        sl_dbuf_init(&tu, SL_AV1_MAX_TU_SIZE);
+        rc = sl_av1_tu_normalize(v->data, v->len, false, &tu);
+        if (rc == 0) {
+            b = sl_buf_new_copy(v->data, v->len);
+            n = v->len;
+        } else if (rc > 0) {
+            b = sl_buf_new_copy(sl_dbuf_data(&tu), tu.len);
+            n = tu.len;
+        }
+        sl_dbuf_free(&tu);
+        break;
+    case SL_CODEC_VP9:
+        if (v->len <= SL_VPX_MAX_FRAME_SIZE) {
+            b = sl_buf_new_copy(v->data, v->len);
+            n = v->len;
+        }
+        break;
+    default:
+        break;
+    }
+    if (b == NULL) {
+        c->bad_frames++;
+        return;
+    }
+    if (v->codec == SL_CODEC_AV1 || v->codec == SL_CODEC_VP9) {
+        key = ex_key(v, b->data, n);
+        if (key) {
+            inband_config(c, b->data, n);
+        }
+        if (!c->video.config) {
+            sl_buf_unref(&b); /* nothing decodable before the config */
+            return;
+        }
+    }
+    f = sl_frame_new(PENDING_VIDEO, b, 0, (uint32_t)n);
+    f->dts = (int64_t)m->ts_ms * 90;
+    f->pts = ((int64_t)m->ts_ms + v->cts) * 90;
+    f->flags = key ? SL_FRAME_KEY : 0;
+    emit(c, f);
 }
 
 
@@ -154,12 +325,10 @@ rtmp_publish_media(struct rtmp_conn *c, const struct sl_rtmp_media *m)
     }
     if (m->type == SL_RTMP_MSG_VIDEO) {
         struct sl_flv_video v;
-        struct sl_buf      *b;
-        struct sl_frame    *f;
-        size_t              n;
 
         if (sl_flv_video_parse(m->data, m->len, &v) < 0
-            || (v.codec != SL_CODEC_H264 && v.codec != SL_CODEC_H265))
+            || (v.codec != SL_CODEC_H264 && v.codec != SL_CODEC_H265
+                && v.codec != SL_CODEC_AV1 && v.codec != SL_CODEC_VP9))
         {
             return;
         }
@@ -171,22 +340,14 @@ rtmp_publish_media(struct rtmp_conn *c, const struct sl_rtmp_media *m)
         if (v.packet_type == SL_FLV_PKT_SEQUENCE_START) {
             video_config(c, &v);
         } else if (v.packet_type == SL_FLV_PKT_CODED_FRAMES && v.len > 0) {
-            b = avcc4(v.data, v.len,
-                      c->video.length_size ? c->video.length_size : 4, &n);
-            if (b != NULL) {
-                f = sl_frame_new(PENDING_VIDEO, b, 0, (uint32_t)n);
-                f->dts = (int64_t)m->ts_ms * 90;
-                f->pts = ((int64_t)m->ts_ms + v.cts) * 90;
-                f->flags = v.key ? SL_FRAME_KEY : 0;
-                emit(c, f);
-            }
+            video_frame(c, m, &v);
         }
     } else if (m->type == SL_RTMP_MSG_AUDIO) {
         struct sl_flv_audio a;
-        struct sl_frame    *f;
 
         if (sl_flv_audio_parse(m->data, m->len, &a) < 0
-            || (a.codec != SL_CODEC_AAC && a.codec != SL_CODEC_MP3))
+            || (a.codec != SL_CODEC_AAC && a.codec != SL_CODEC_MP3
+                && a.codec != SL_CODEC_OPUS))
         {
             return;
         }
@@ -195,38 +356,100 @@ rtmp_publish_media(struct rtmp_conn *c, const struct sl_rtmp_media *m)
         }
         c->audio.present = true;
         c->audio.codec = a.codec;
-        if (a.codec == SL_CODEC_AAC
-            && a.packet_type == SL_FLV_PKT_SEQUENCE_START) {
-            struct sl_aac_config cfg;
-
-            if (sl_aac_asc_parse(a.data, a.len, &cfg) == 0
-                && keep(c->asc, &c->asc_len, a.data, a.len, sizeof(c->asc)))
-            {
-                c->audio.rate = cfg.sample_rate;
-                c->audio.channels = (uint32_t)cfg.channels;
-                c->audio.config = true;
-                store_params(c);
-            }
-        } else if (a.packet_type == SL_FLV_PKT_CODED_FRAMES && a.len > 0) {
-            uint32_t clock;
-
-            if (a.codec == SL_CODEC_AAC && !c->audio.config) {
-                return; /* undecodable without its configuration */
-            }
-            if (a.codec == SL_CODEC_MP3) {
-                c->audio.config = true;
-                c->audio.rate = 90000; /* MPA RTP clock */
-                c->audio.channels = (uint32_t)a.channels;
-            }
-            clock = c->audio.rate;
-            f = sl_frame_new(PENDING_AUDIO, sl_buf_new_copy(a.data, a.len), 0,
-                             (uint32_t)a.len);
-            f->pts = f->dts = (int64_t)m->ts_ms * clock / 1000;
-            f->flags = SL_FRAME_KEY;
-            emit(c, f);
+        if (a.codec == SL_CODEC_OPUS) {
+            audio_opus(c, m, &a);
+        } else {
+            audio_classic(c, m, &a);
         }
     }
     maybe_create_stream(c, false);
+}
+
+
+/* AAC (sequence header, then raw AUs) and MP3. */
+static void
+audio_classic(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+              const struct sl_flv_audio *a)
+{
+    struct sl_frame *f;
+    uint32_t         clock;
+
+    if (a->codec == SL_CODEC_AAC && a->packet_type == SL_FLV_PKT_SEQUENCE_START)
+    {
+        struct sl_aac_config cfg;
+
+        if (sl_aac_asc_parse(a->data, a->len, &cfg) == 0
+            && keep(c->asc, &c->asc_len, a->data, a->len, sizeof(c->asc)))
+        {
+            c->audio.rate = cfg.sample_rate;
+            c->audio.channels = (uint32_t)cfg.channels;
+            c->audio.config = true;
+            store_params(c);
+        }
+        return;
+    }
+    if (a->packet_type != SL_FLV_PKT_CODED_FRAMES || a->len == 0) {
+        return;
+    }
+    if (a->codec == SL_CODEC_AAC && !c->audio.config) {
+        return; /* undecodable without its configuration */
+    }
+    if (a->codec == SL_CODEC_MP3) {
+        c->audio.config = true;
+        c->audio.rate = 90000; /* MPA RTP clock */
+        c->audio.channels = (uint32_t)a->channels;
+    }
+    clock = c->audio.rate;
+    f = sl_frame_new(PENDING_AUDIO, sl_buf_new_copy(a->data, a->len), 0,
+                     (uint32_t)a->len);
+    f->pts = f->dts = (int64_t)m->ts_ms * clock / 1000;
+    f->flags = SL_FRAME_KEY;
+    emit(c, f);
+}
+
+
+/*
+ * E-RTMP Opus: the sequence start carries the OpusHead (or, which the
+ * specification also allows, the OpusTags comment header: ignored); coded
+ * frames are one packet each.  Without an OpusHead the channel count comes
+ * from the first packet's TOC (stereo flag).
+ */
+static void
+audio_opus(struct rtmp_conn *c, const struct sl_rtmp_media *m,
+           const struct sl_flv_audio *a)
+{
+    struct sl_opus_head h;
+    struct sl_frame    *f;
+
+    if (a->packet_type == SL_FLV_PKT_SEQUENCE_START) {
+        if (a->len >= 8 && memcmp(a->data, "OpusTags", 8) == 0) {
+            return;
+        }
+        if (sl_opus_head_parse(a->data, a->len, &h) < 0
+            || !keep(c->asc, &c->asc_len, a->data, a->len, sizeof(c->asc)))
+        {
+            sl_log_warn(&c->log, "invalid Opus sequence start");
+            return;
+        }
+        c->audio.rate = OPUS_CLOCK;
+        c->audio.channels = h.channels;
+        c->audio.config = true;
+        store_params(c);
+        return;
+    }
+    if (a->packet_type != SL_FLV_PKT_CODED_FRAMES || a->len == 0) {
+        return;
+    }
+    if (!c->audio.config) {
+        c->audio.rate = OPUS_CLOCK;
+        c->audio.channels = (a->data[0] & 0x04) ? 2 : 1;
+        c->audio.config = true;
+    }
+    f = sl_frame_new(PENDING_AUDIO, sl_buf_new_copy(a->data, a->len), 0,
+                     (uint32_t)a->len);
+    f->pts = f->dts = (int64_t)m->ts_ms * (OPUS_CLOCK / 1000);
+    f->flags = SL_FRAME_KEY;
+    emit(c, f);
 }
 
 
@@ -257,6 +480,43 @@ emit(struct rtmp_conn *c, struct sl_frame *f)
 }
 
 
+/*
+ * An Opus track as RTSP describes it: opus/48000/2 with sprop-stereo for
+ * one or two channels (RFC 7587); more channels as multiopus/48000/N with
+ * the OpusHead's stream counts and mapping (MediaMTX's format).
+ */
+static void
+fill_opus(struct sl_track *t, const struct rtmp_conn *c)
+{
+    struct sl_opus_head h;
+    struct sl_dbuf      fmtp;
+    int                 i;
+
+    t->pt = 97;
+    t->clock_rate = OPUS_CLOCK;
+    if (c->audio.channels <= 2 || sl_opus_head_parse(c->asc, c->asc_len, &h) < 0
+        || h.mapping_family == 0)
+    {
+        sl_strlcpy(t->encoding, "opus", sizeof(t->encoding));
+        t->channels = 2;
+        t->fmtp = sl_strdup(c->audio.channels == 1 ? "sprop-stereo=0"
+                                                   : "sprop-stereo=1");
+        return;
+    }
+    sl_strlcpy(t->encoding, "multiopus", sizeof(t->encoding));
+    t->channels = h.channels;
+    sl_dbuf_init(&fmtp, 2048);
+    sl_dbuf_printf(&fmtp, "num_streams=%d;coupled_streams=%d;channel_mapping=",
+                   h.stream_count, h.coupled_count);
+    for (i = 0; i < h.channels; i++) {
+        sl_dbuf_printf(&fmtp, i > 0 ? ",%d" : "%d", h.mapping[i]);
+    }
+    sl_dbuf_add(&fmtp, "", 1);
+    t->fmtp = sl_strdup((const char *)sl_dbuf_data(&fmtp));
+    sl_dbuf_free(&fmtp);
+}
+
+
 static void
 fill_track(struct sl_track *t, const struct rtmp_conn *c, bool video)
 {
@@ -264,12 +524,17 @@ fill_track(struct sl_track *t, const struct rtmp_conn *c, bool video)
 
     memset(t, 0, sizeof(*t));
     if (video) {
+        static const char *const names[] = {
+            [SL_CODEC_H264] = "H264",
+            [SL_CODEC_H265] = "H265",
+            [SL_CODEC_AV1] = "AV1",
+            [SL_CODEC_VP9] = "VP9",
+        };
+
         t->codec = c->video.codec;
         t->is_video = true;
         sl_strlcpy(t->media, "video", sizeof(t->media));
-        sl_strlcpy(t->encoding,
-                   c->video.codec == SL_CODEC_H264 ? "H264" : "H265",
-                   sizeof(t->encoding));
+        sl_strlcpy(t->encoding, names[c->video.codec], sizeof(t->encoding));
         t->pt = 96;
         t->clock_rate = 90000;
         t->fmtp = c->video.codec == SL_CODEC_H264
@@ -279,7 +544,9 @@ fill_track(struct sl_track *t, const struct rtmp_conn *c, bool video)
     }
     t->codec = c->audio.codec;
     sl_strlcpy(t->media, "audio", sizeof(t->media));
-    if (c->audio.codec == SL_CODEC_AAC) {
+    if (c->audio.codec == SL_CODEC_OPUS) {
+        fill_opus(t, c);
+    } else if (c->audio.codec == SL_CODEC_AAC) {
         char fmtp[256];
 
         sl_hex_encode(c->asc, c->asc_len, hex);
@@ -375,6 +642,11 @@ void
 rtmp_publish_tick(struct rtmp_conn *c, uint64_t now_ns)
 {
     (void)now_ns;
+    if (c->bad_frames > 0) {
+        sl_log_warn(&c->log, "%llu malformed video frames dropped",
+                    (unsigned long long)c->bad_frames);
+        c->bad_frames = 0;
+    }
     maybe_create_stream(c, false);
 }
 
@@ -417,6 +689,10 @@ reader_can_take(const struct rtmp_conn *c, int codec)
         return true;
     case SL_CODEC_H265:
         return (c->fourcc & SL_RTMP_FOURCC_HVC1) != 0;
+    case SL_CODEC_AV1:
+        return (c->fourcc & SL_RTMP_FOURCC_AV01) != 0;
+    case SL_CODEC_VP9:
+        return (c->fourcc & SL_RTMP_FOURCC_VP09) != 0;
     case SL_CODEC_OPUS:
         return (c->fourcc & SL_RTMP_FOURCC_OPUS) != 0;
     default:
@@ -467,7 +743,7 @@ rtmp_play_start(struct rtmp_conn *c, struct sl_pm_err *err)
         sl_snprintf(err->msg, sizeof(err->msg),
                     "the stream doesn't contain any supported codec, which "
                     "are currently H264, MPEG-4 Audio, MPEG-1/2 Audio, G711 "
-                    "(and with Enhanced RTMP H265, Opus)");
+                    "(and with Enhanced RTMP H265, AV1, VP9, Opus)");
         sl_pm_reader_remove(c->path);
         sl_stream_unref(&st);
         return SL_EUNSUP;
@@ -480,9 +756,16 @@ rtmp_play_start(struct rtmp_conn *c, struct sl_pm_err *err)
                               sl_rtmp_session_out_chunk_size(c->rs));
     }
     sl_dbuf_free(&body);
+    c->cfg_sent = 0;
     for (i = 0; i < st->desc.ntracks; i++) {
-        if (c->track_mask & (1u << i)) {
-            sl_flv_write_config(st, i, c->msid, 0, &c->ctl, NULL);
+        size_t before = c->ctl.len;
+
+        if ((c->track_mask & (1u << i))
+            && sl_flv_write_config(st, i, c->msid, 0, &c->ctl, NULL) > 0)
+        {
+            c->cfg_hash[i] = config_hash(sl_dbuf_data(&c->ctl) + before,
+                                         c->ctl.len - before);
+            c->cfg_sent |= 1u << i;
         }
     }
     c->stream = st;
@@ -559,6 +842,20 @@ on_reader_close(struct sl_reader *r, int reason)
 }
 
 
+/*
+ * Identifies a sequence start message by its body: what follows its type-0
+ * chunk header (12 bytes, 16 with an extended timestamp), so that the same
+ * record sent on another stream id or timestamp compares equal.
+ */
+static uint64_t
+config_hash(const uint8_t *p, size_t len)
+{
+    size_t h = len >= 12 && sl_rb24(p + 1) == 0xFFFFFF ? 16 : 12;
+
+    return len > h ? sl_hash64(p + h, len - h) : 0;
+}
+
+
 int
 rtmp_play_fill_iov(struct rtmp_conn *c, uv_buf_t *iov, int max)
 {
@@ -581,6 +878,19 @@ rtmp_play_fill_iov(struct rtmp_conn *c, uv_buf_t *iov, int max)
         for (i = 0; i < e->nparts; i++) {
             const uint8_t *p = e->buf->data + e->parts[i].off;
             uint32_t       len = e->parts[i].len;
+
+            if (i == 0 && e->nparts == 2) {
+                /* The track's sequence start: skipped when this reader
+                 * already has the same one (sent when it joined). */
+                uint64_t h = config_hash(p, len);
+
+                if ((c->cfg_sent & (1u << f->track))
+                    && c->cfg_hash[f->track] == h) {
+                    continue;
+                }
+                c->cfg_hash[f->track] = h;
+                c->cfg_sent |= 1u << f->track;
+            }
 
             if (c->msid == 1 || len < 12) {
                 iov[n].base = (char *)p;

@@ -46,7 +46,7 @@ struct rtmp_in_track {
     uint32_t rate;
     uint32_t channels;
     int      length_size; /* H.264/H.265 NALU length prefix */
-    bool     config;      /* a sequence header arrived */
+    bool     config;      /* its configuration is known */
 };
 
 struct rtmp_conn {
@@ -93,15 +93,20 @@ struct rtmp_conn {
     uint64_t             publish_ns;
     uint8_t              vps[256], sps[256], pps[256];
     size_t               vps_len, sps_len, pps_len;
-    uint8_t              asc[64];
+    uint8_t              asc[SL_PARAM_MAX]; /* AAC ASC or OpusHead */
     size_t               asc_len;
     struct sl_frame    **pending; /* RTMP_PENDING_MAX, while needed */
     size_t               npending;
+    uint64_t             bad_frames; /* malformed, not yet logged */
 
     /* Reader. */
     struct sl_reader reader;
     bool             reading;
     uint32_t         track_mask; /* tracks this reader can receive */
+    /* The sequence start each track last sent (hash of its body), so that
+     * the one a shared frame repeats is not sent twice. */
+    uint32_t cfg_sent;
+    uint64_t cfg_hash[SL_STREAM_MAX_TRACKS];
 };
 
 

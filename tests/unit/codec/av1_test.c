@@ -1,6 +1,7 @@
 /* Tests for src/codec/av1.c: LEB128, OBUs, sequence header, av1C. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -186,6 +187,159 @@ test_config_errors(void **state)
 }
 
 
+/* Temporal units for sl_av1_tu_normalize: OBU bytes in and expected out. */
+struct norm_case {
+    const char *name;
+    uint8_t     in[16];
+    size_t      len;
+    bool        td;
+    int         rc;
+    uint8_t     out[16]; /* when rc == 1 */
+    size_t      out_len;
+};
+
+/* 0x12 0x00: sized temporal delimiter; 0x32: sized frame OBU; 0x30: frame
+ * OBU without a size field (runs to the end); 0x36 0x28: sized frame with
+ * an extension byte. */
+static const struct norm_case norm_cases[] = {
+    {"sized frame, no td: as is", {0x32, 0x01, 0xaa}, 3, false, 0, {0}, 0},
+    {"td dropped",
+     {0x12, 0x00, 0x32, 0x01, 0xaa},
+     5,
+     false,
+     1,
+     {0x32, 0x01, 0xaa},
+     3},
+    {"size field added",
+     {0x30, 0xaa, 0xbb},
+     3,
+     false,
+     1,
+     {0x32, 0x02, 0xaa, 0xbb},
+     4},
+    {"size field added after extension byte",
+     {0x12, 0x00, 0x34, 0x28, 0xaa},
+     5,
+     false,
+     1,
+     {0x36, 0x28, 0x01, 0xaa},
+     4},
+    {"td wanted and present: as is",
+     {0x12, 0x00, 0x32, 0x01, 0xaa},
+     5,
+     true,
+     0,
+     {0},
+     0},
+    {"td added",
+     {0x32, 0x01, 0xaa},
+     3,
+     true,
+     1,
+     {0x12, 0x00, 0x32, 0x01, 0xaa},
+     5},
+    {"second td removed",
+     {0x12, 0x00, 0x32, 0x01, 0xaa, 0x12, 0x00, 0x32, 0x00},
+     9,
+     true,
+     1,
+     {0x12, 0x00, 0x32, 0x01, 0xaa, 0x32, 0x00},
+     7},
+    {"only an unsized td", {0x10}, 1, true, SL_ENOTFOUND, {0}, 0},
+    {"padded size field kept",
+     {0x32, 0x81, 0x00, 0xaa},
+     4,
+     true,
+     1,
+     {0x12, 0x00, 0x32, 0x81, 0x00, 0xaa},
+     6},
+    {"only a td", {0x12, 0x00}, 2, false, SL_ENOTFOUND, {0}, 0},
+    {"empty", {0}, 0, false, SL_ENOTFOUND, {0}, 0},
+    {"forbidden bit", {0x32, 0x01, 0xaa, 0x80}, 4, false, SL_EBADDATA, {0}, 0},
+    {"size past the end", {0x32, 0x05, 0xaa}, 3, true, SL_EBADDATA, {0}, 0},
+};
+
+
+static void
+test_tu_normalize_table(void **state)
+{
+    struct sl_dbuf b;
+    size_t         i;
+
+    (void)state;
+    for (i = 0; i < sizeof(norm_cases) / sizeof(norm_cases[0]); i++) {
+        const struct norm_case *c = &norm_cases[i];
+        int                     rc;
+
+        sl_dbuf_init(&b, 64);
+        sl_dbuf_add(&b, "x", 1); /* appended after what is there */
+        rc = sl_av1_tu_normalize(c->in, c->len, c->td, &b);
+        if (rc != c->rc) {
+            fail_msg("%s: rc %d, want %d", c->name, rc, c->rc);
+        }
+        if (rc == 1) {
+            assert_int_equal(b.len, 1 + c->out_len);
+            assert_memory_equal(sl_dbuf_data(&b) + 1, c->out, c->out_len);
+        } else {
+            assert_int_equal(b.len, 1);
+        }
+        sl_dbuf_free(&b);
+    }
+}
+
+
+/* Real SVT-AV1 units: the result splits into the same OBUs, all sized, with
+ * one leading delimiter when asked; a full output buffer changes nothing. */
+static void
+test_tu_normalize_real(void **state)
+{
+    static struct fixture fx;
+    struct sl_av1_obu     in[SL_AV1_MAX_OBUS];
+    struct sl_av1_obu     got[SL_AV1_MAX_OBUS];
+    struct sl_dbuf        b;
+    size_t                i;
+    int                   td, n, m, k, rc;
+
+    (void)state;
+    assert_true(fixture_load(&fx, "av1"));
+    for (i = 0; i < fx.n; i++) {
+        for (td = 0; td <= 1; td++) {
+            const uint8_t *p;
+            size_t         len;
+
+            sl_dbuf_init(&b, SL_AV1_MAX_TU_SIZE);
+            rc = sl_av1_tu_normalize(fx.au[i].data, fx.au[i].len, td, &b);
+            assert_true(rc == 0 || rc == 1);
+            p = rc == 1 ? sl_dbuf_data(&b) : fx.au[i].data;
+            len = rc == 1 ? b.len : fx.au[i].len;
+            n = sl_av1_tu_split(fx.au[i].data, fx.au[i].len, in,
+                                SL_AV1_MAX_OBUS);
+            m = sl_av1_tu_split(p, len, got, SL_AV1_MAX_OBUS);
+            assert_true(n > 0);
+            assert_int_equal(m, n + td);
+            if (td) {
+                assert_int_equal(got[0].type, SL_AV1_OBU_TEMPORAL_DELIMITER);
+            }
+            for (k = 0; k < n; k++) {
+                assert_true(got[k + td].has_size);
+                assert_int_equal(got[k + td].type, in[k].type);
+                assert_int_equal(got[k + td].payload_len, in[k].payload_len);
+                assert_memory_equal(got[k + td].payload, in[k].payload,
+                                    in[k].payload_len);
+            }
+            assert_int_equal(sl_av1_tu_is_key(p, len), fx.au[i].key);
+            sl_dbuf_free(&b);
+        }
+    }
+    sl_dbuf_init(&b, 4);
+    assert_int_equal(sl_av1_tu_normalize(fx.au[0].data, fx.au[0].len, true, &b),
+                     SL_ELIMIT);
+    assert_int_equal(b.len, 0);
+    sl_dbuf_free(&b);
+    fixture_free(&fx);
+}
+
+
 int
 main(void)
 {
@@ -195,6 +349,8 @@ main(void)
         cmocka_unit_test(test_obu_parse_errors),
         cmocka_unit_test(test_real_stream),
         cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_tu_normalize_table),
+        cmocka_unit_test(test_tu_normalize_real),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,12 +2,17 @@
  * Tests for src/format/flv.c: classic and E-RTMP video and audio tag
  * bodies (parse tables incl. malformed and refused ones), header-writer /
  * parser round trips for every codec the writers know, onMetaData written
- * and parsed (FFmpeg's own script tag too), FLV file and tag headers.
+ * and parsed (FFmpeg's own script tag too), FLV file and tag headers;
+ * E-RTMP AV1, VP9 and Opus sequence starts and frames built from real
+ * streams.
  */
 #include "format/flv.h"
 #include "base/alloc.h"
 #include "base/bytes.h"
 #include "base/err.h"
+#include "codec/av1.h"
+#include "codec/opus.h"
+#include "codec/vp9.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +21,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "../codec/fixture.h"
 
 
 struct video_case {
@@ -53,6 +60,8 @@ static void test_meta_roundtrip(void **state);
 static void test_meta_ffmpeg(void **state);
 static void test_meta_errors(void **state);
 static void test_file_and_tag_headers(void **state);
+static void test_ertmp_records_roundtrip(void **state);
+static void test_ertmp_frames_roundtrip(void **state);
 
 
 /* FFmpeg 5.1's onMetaData for 160x120 H.264 10 fps + AAC 44.1 kHz mono. */
@@ -206,6 +215,36 @@ static const struct video_case video_cases[] = {
      SL_FLV_PKT_MPEG2TS_START,
      0,
      5},
+    {"ex av1 coded frames x, inter",
+     {0xA3, FC('a', 'v', '0', '1'), 0x12, 0},
+     7,
+     0,
+     SL_CODEC_AV1,
+     SL_FLV_FOURCC_AV01,
+     false,
+     SL_FLV_PKT_CODED_FRAMES,
+     0,
+     5},
+    {"ex vp9 coded frames, frame type unset (gortmplib)",
+     {0x83, FC('v', 'p', '0', '9'), 0x82, 0x49},
+     7,
+     0,
+     SL_CODEC_VP9,
+     SL_FLV_FOURCC_VP09,
+     false,
+     SL_FLV_PKT_CODED_FRAMES,
+     0,
+     5},
+    {"ex vp9 sequence start (vpcC full box)",
+     {0x90, FC('v', 'p', '0', '9'), 1, 0, 0, 0, 0, 10, 0x82, 2, 2, 2, 0, 0},
+     17,
+     0,
+     SL_CODEC_VP9,
+     SL_FLV_FOURCC_VP09,
+     true,
+     SL_FLV_PKT_SEQUENCE_START,
+     0,
+     5},
     {"ex vp9 sequence end",
      {0x92, FC('v', 'p', '0', '9')},
      5,
@@ -346,6 +385,16 @@ static const struct audio_case audio_cases[] = {
      SL_CODEC_OPUS,
      false,
      SL_FLV_PKT_SEQUENCE_START,
+     0,
+     0,
+     5},
+    {"ex opus sequence end",
+     {0x92, FC('O', 'p', 'u', 's')},
+     5,
+     0,
+     SL_CODEC_OPUS,
+     false,
+     SL_FLV_PKT_SEQUENCE_END,
      0,
      0,
      5},
@@ -741,6 +790,179 @@ test_file_and_tag_headers(void **state)
 }
 
 
+/*
+ * The sequence starts Sluice sends and accepts for AV1, VP9 and Opus, built
+ * from real streams (tests/unit/codec/data): av1C from the sequence header
+ * (equal to the container's), vpcC behind its FullBox header, OpusHead;
+ * written as E-RTMP tags and parsed back by the tag parser and the record
+ * parsers.
+ */
+static void
+test_ertmp_records_roundtrip(void **state)
+{
+    static const uint8_t  vpcc_fullbox[] = {1, 0, 0, 0};
+    static struct fixture fx;
+    struct sl_av1_config  ac;
+    struct sl_av1_obu     sh;
+    struct sl_vp9_frame   kf;
+    struct sl_vp9_config  vc;
+    struct sl_opus_head   oh;
+    struct sl_flv_video   v;
+    struct sl_flv_audio   a;
+    struct sl_dbuf        rec, tag;
+
+    (void)state;
+    sl_dbuf_init(&rec, 1024);
+    sl_dbuf_init(&tag, 2048);
+
+    /* AV1: av1C rebuilt from the sequence header equals the container's. */
+    assert_true(fixture_load(&fx, "av1"));
+    assert_int_equal(sl_av1_config_parse(fx.cfg, fx.cfg_len, &ac), 0);
+    assert_int_equal(
+        sl_av1_tu_seq_header(ac.config_obus, ac.config_obus_len, &sh), 0);
+    assert_int_equal(sl_av1_config_build(&rec, sh.data, sh.len), 0);
+    assert_int_equal(sl_flv_write_video(&tag, SL_CODEC_AV1,
+                                        SL_FLV_PKT_SEQUENCE_START, true, 0,
+                                        sl_dbuf_data(&rec), rec.len),
+                     0);
+    assert_memory_equal(sl_dbuf_data(&tag),
+                        "\x90"
+                        "av01",
+                        5);
+    assert_int_equal(sl_flv_video_parse(sl_dbuf_data(&tag), tag.len, &v), 0);
+    assert_int_equal(v.codec, SL_CODEC_AV1);
+    assert_int_equal(v.packet_type, SL_FLV_PKT_SEQUENCE_START);
+    assert_int_equal(v.len, fx.cfg_len);
+    assert_memory_equal(v.data, fx.cfg, fx.cfg_len);
+    assert_int_equal(sl_av1_config_parse(v.data, v.len, &ac), 0);
+    fixture_free(&fx);
+
+    /* VP9: the first keyframe's vpcC, as the FullBox payload. */
+    sl_dbuf_reset(&rec);
+    sl_dbuf_reset(&tag);
+    assert_true(fixture_load(&fx, "vp9"));
+    assert_int_equal(sl_vp9_frame_parse(fx.au[0].data, fx.au[0].len, &kf), 0);
+    sl_dbuf_add(&rec, vpcc_fullbox, sizeof(vpcc_fullbox));
+    assert_int_equal(sl_vp9_config_build(&rec, &kf), 0);
+    assert_int_equal(sl_flv_write_video(&tag, SL_CODEC_VP9,
+                                        SL_FLV_PKT_SEQUENCE_START, true, 0,
+                                        sl_dbuf_data(&rec), rec.len),
+                     0);
+    assert_memory_equal(sl_dbuf_data(&tag),
+                        "\x90"
+                        "vp09",
+                        5);
+    assert_int_equal(sl_flv_video_parse(sl_dbuf_data(&tag), tag.len, &v), 0);
+    assert_int_equal(v.codec, SL_CODEC_VP9);
+    assert_int_equal(v.packet_type, SL_FLV_PKT_SEQUENCE_START);
+    assert_int_equal(v.len, 12);
+    assert_memory_equal(v.data, vpcc_fullbox, 4);
+    assert_int_equal(sl_vp9_config_parse(v.data + 4, v.len - 4, &vc), 0);
+    assert_int_equal(vc.profile, kf.profile);
+    assert_int_equal(vc.bit_depth, 8);
+    fixture_free(&fx);
+
+    /* Opus: the container's OpusHead, then a sequence end. */
+    sl_dbuf_reset(&tag);
+    assert_true(fixture_load(&fx, "opus"));
+    assert_int_equal(sl_flv_write_audio(&tag, SL_CODEC_OPUS, false,
+                                        SL_FLV_PKT_SEQUENCE_START, 48000, 2,
+                                        fx.cfg, fx.cfg_len),
+                     0);
+    assert_memory_equal(sl_dbuf_data(&tag),
+                        "\x90"
+                        "Opus",
+                        5);
+    assert_int_equal(sl_flv_audio_parse(sl_dbuf_data(&tag), tag.len, &a), 0);
+    assert_int_equal(a.codec, SL_CODEC_OPUS);
+    assert_int_equal(a.packet_type, SL_FLV_PKT_SEQUENCE_START);
+    assert_int_equal(sl_opus_head_parse(a.data, a.len, &oh), 0);
+    assert_int_equal(oh.channels, 2);
+    sl_dbuf_reset(&tag);
+    assert_int_equal(sl_flv_write_audio(&tag, SL_CODEC_OPUS, false,
+                                        SL_FLV_PKT_SEQUENCE_END, 48000, 2, NULL,
+                                        0),
+                     0);
+    assert_int_equal(sl_flv_audio_parse(sl_dbuf_data(&tag), tag.len, &a), 0);
+    assert_int_equal(a.packet_type, SL_FLV_PKT_SEQUENCE_END);
+    assert_int_equal(a.len, 0);
+    fixture_free(&fx);
+    sl_dbuf_free(&rec);
+    sl_dbuf_free(&tag);
+}
+
+
+/*
+ * Coded frames of real streams: an AV1 temporal unit in the form Sluice
+ * sends (one temporal delimiter, sized OBUs), a VP9 frame and an Opus
+ * packet survive writing and parsing, keyframe flags included.
+ */
+static void
+test_ertmp_frames_roundtrip(void **state)
+{
+    static const char *const names[] = {"av1", "vp9", "opus"};
+    static const int codecs[] = {SL_CODEC_AV1, SL_CODEC_VP9, SL_CODEC_OPUS};
+    static struct fixture fx;
+    size_t                c, i;
+
+    (void)state;
+    for (c = 0; c < 3; c++) {
+        assert_true(fixture_load(&fx, names[c]));
+        for (i = 0; i < fx.n; i++) {
+            struct sl_dbuf tu, tag;
+            const uint8_t *p = fx.au[i].data;
+            size_t         len = fx.au[i].len;
+
+            sl_dbuf_init(&tu, SL_AV1_MAX_TU_SIZE);
+            sl_dbuf_init(&tag, SL_AV1_MAX_TU_SIZE + 16);
+            if (codecs[c] == SL_CODEC_AV1) {
+                assert_int_equal(sl_av1_tu_normalize(p, len, true, &tu), 1);
+                p = sl_dbuf_data(&tu);
+                len = tu.len;
+            }
+            if (codecs[c] == SL_CODEC_OPUS) {
+                struct sl_flv_audio a;
+
+                assert_int_equal(sl_flv_write_audio(&tag, SL_CODEC_OPUS, false,
+                                                    SL_FLV_PKT_CODED_FRAMES,
+                                                    48000, 2, p, len),
+                                 0);
+                assert_int_equal(
+                    sl_flv_audio_parse(sl_dbuf_data(&tag), tag.len, &a), 0);
+                assert_int_equal(a.packet_type, SL_FLV_PKT_CODED_FRAMES);
+                assert_int_equal(a.len, len);
+                assert_memory_equal(a.data, p, len);
+            } else {
+                struct sl_flv_video v;
+
+                assert_int_equal(sl_flv_write_video(&tag, codecs[c],
+                                                    SL_FLV_PKT_CODED_FRAMES,
+                                                    fx.au[i].key, 0, p, len),
+                                 0);
+                assert_int_equal(
+                    sl_flv_video_parse(sl_dbuf_data(&tag), tag.len, &v), 0);
+                assert_int_equal(v.codec, codecs[c]);
+                assert_int_equal(v.key, fx.au[i].key);
+                assert_int_equal(v.cts, 0);
+                assert_int_equal(v.len, len);
+                assert_memory_equal(v.data, p, len);
+                if (codecs[c] == SL_CODEC_AV1) {
+                    assert_int_equal(sl_av1_tu_is_key(v.data, v.len),
+                                     fx.au[i].key);
+                    assert_int_equal(v.data[0], 0x12); /* the delimiter */
+                } else {
+                    assert_int_equal(sl_vp9_is_key(v.data, v.len),
+                                     fx.au[i].key);
+                }
+            }
+            sl_dbuf_free(&tu);
+            sl_dbuf_free(&tag);
+        }
+        fixture_free(&fx);
+    }
+}
+
+
 int
 main(void)
 {
@@ -753,6 +975,8 @@ main(void)
         cmocka_unit_test(test_meta_ffmpeg),
         cmocka_unit_test(test_meta_errors),
         cmocka_unit_test(test_file_and_tag_headers),
+        cmocka_unit_test(test_ertmp_records_roundtrip),
+        cmocka_unit_test(test_ertmp_frames_roundtrip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
