@@ -596,6 +596,9 @@ on_subscribe(struct sl_worker *w, struct sl_msg *msg)
         r->n = (size_t)(ov->head - from);
         r->frames = sl_calloc(r->n == 0 ? 1 : r->n, sizeof(*r->frames));
         for (seq = from; seq < ov->head; seq++) {
+            /* The new reader's format may have had no reader until now:
+             * the snapshot's frames need that form too. */
+            sl_encode_frame(s, ov->ring[seq & ov->mask]);
             r->frames[seq - from] = sl_frame_ref(ov->ring[seq & ov->mask]);
         }
         s->subscribed[m->worker] = true;

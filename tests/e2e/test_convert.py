@@ -133,3 +133,20 @@ def test_bframes_rtsp_to_rtmp(sluice, logdir, reader):
            else st.reader_rtmpdump(url, 4, logdir))
     st.check_frames('h264b_aac.mp4', got, MIN, f'B-frames RTSP -> {reader}',
                     p, srv.proc)
+
+
+def test_sequential_rtmp_readers_of_rtsp_stream(sluice, logdir):
+    """Readers of an RTSP stream joining one after another over RTMP, each
+    the only RTMP reader when it joins: the GOP snapshot a reader on
+    another worker receives must carry the RTMP form too (it was skipped:
+    corrupt frames until the next keyframe). Round-robin placement puts
+    the three readers on both workers."""
+    srv = sluice(st.rtmp_overrides())
+    p = st.publish_ffmpeg(srv.url('cam'), st.clip('h264_aac.mp4'), 'tcp',
+                          logdir)
+    st.wait_stream(srv.rtsp_port, 'cam', publisher=p)
+    for name in ('a', 'b', 'c'):
+        got = st.reader_ertmp(srv.rtmp_url('cam'), logdir, name=name,
+                              frames=60, fmt='h264')
+        st.check_frames('h264_aac.mp4', got, 50, f'reader {name}', p,
+                        srv.proc)
