@@ -2,6 +2,8 @@
 #include "server/rtmp/rtmp.h"
 #include "core/encode.h"
 #include "core/runtime.h"
+#include "core/track.h"
+#include "proto/rtp/pack.h"
 #include "format/flv.h"
 #include "proto/rtmp/chunk.h"
 #include "codec/aac.h"
@@ -517,53 +519,29 @@ fill_opus(struct sl_track *t, const struct rtmp_conn *c)
 }
 
 
-static void
+/* Describes the publisher's video or audio track (0, or an error: skip). */
+static int
 fill_track(struct sl_track *t, const struct rtmp_conn *c, bool video)
 {
-    char hex[2 * 64 + 1];
+    const struct rtmp_in_track *in = video ? &c->video : &c->audio;
+    struct sl_rtp_pack_params   pr;
 
-    memset(t, 0, sizeof(*t));
+    memset(&pr, 0, sizeof(pr));
     if (video) {
-        static const char *const names[] = {
-            [SL_CODEC_H264] = "H264",
-            [SL_CODEC_H265] = "H265",
-            [SL_CODEC_AV1] = "AV1",
-            [SL_CODEC_VP9] = "VP9",
-        };
-
-        t->codec = c->video.codec;
-        t->is_video = true;
-        sl_strlcpy(t->media, "video", sizeof(t->media));
-        sl_strlcpy(t->encoding, names[c->video.codec], sizeof(t->encoding));
-        t->pt = 96;
-        t->clock_rate = 90000;
-        t->fmtp = c->video.codec == SL_CODEC_H264
-                      ? sl_strdup("packetization-mode=1")
-                      : NULL;
-        return;
-    }
-    t->codec = c->audio.codec;
-    sl_strlcpy(t->media, "audio", sizeof(t->media));
-    if (c->audio.codec == SL_CODEC_OPUS) {
+        pr.vps = c->vps, pr.vps_len = c->vps_len;
+        pr.sps = c->sps, pr.sps_len = c->sps_len;
+        pr.pps = c->pps, pr.pps_len = c->pps_len;
+    } else if (in->codec == SL_CODEC_OPUS && in->channels > 2) {
+        memset(t, 0, sizeof(*t));
+        t->codec = in->codec;
+        sl_strlcpy(t->media, "audio", sizeof(t->media));
         fill_opus(t, c);
-    } else if (c->audio.codec == SL_CODEC_AAC) {
-        char fmtp[256];
-
-        sl_hex_encode(c->asc, c->asc_len, hex);
-        sl_strlcpy(t->encoding, "MPEG4-GENERIC", sizeof(t->encoding));
-        t->pt = 97;
-        t->clock_rate = c->audio.rate;
-        t->channels = c->audio.channels;
-        sl_snprintf(fmtp, sizeof(fmtp),
-                    "profile-level-id=1;mode=AAC-hbr;sizelength=13;"
-                    "indexlength=3;indexdeltalength=3;config=%s",
-                    hex);
-        t->fmtp = sl_strdup(fmtp);
+        return 0;
     } else {
-        sl_strlcpy(t->encoding, "MPA", sizeof(t->encoding));
-        t->pt = 14;
-        t->clock_rate = 90000;
+        pr.asc = c->asc, pr.asc_len = c->asc_len;
+        pr.channels = in->channels;
     }
+    return sl_track_init(t, in->codec, video ? 96 : 97, &pr);
 }
 
 
@@ -599,14 +577,16 @@ maybe_create_stream(struct rtmp_conn *c, bool force)
     memset(&d, 0, sizeof(d));
     d.key_track = -1;
     d.native_fmt = -1;
-    if (c->video.present && c->video.config) {
-        c->video.index = (int)d.ntracks;
+    if (c->video.present && c->video.config
+        && fill_track(&d.tracks[d.ntracks], c, true) == 0)
+    {
+        c->video.index = (int)d.ntracks++;
         d.key_track = c->video.index;
-        fill_track(&d.tracks[d.ntracks++], c, true);
     }
-    if (c->audio.present && c->audio.config) {
-        c->audio.index = (int)d.ntracks;
-        fill_track(&d.tracks[d.ntracks++], c, false);
+    if (c->audio.present && c->audio.config
+        && fill_track(&d.tracks[d.ntracks], c, false) == 0)
+    {
+        c->audio.index = (int)d.ntracks++;
     }
     if (d.ntracks == 0) {
         return;
